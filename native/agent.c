@@ -1,0 +1,209 @@
+/*
+ * The agent that `host` loads into a running CPython process.
+ *
+ * gdb calls host_agent_start_v1() from a thread stopped at a safe point (one
+ * that holds no allocator or loader lock). That call must stay tiny: it copies
+ * the session path, starts a detached thread and returns. Only that new thread
+ * touches Python, and only after taking the GIL the normal way, so no Python
+ * code ever runs on a thread interrupted at an arbitrary instruction.
+ *
+ * CPython symbols are resolved with dlsym at run time so that one build serves
+ * 2.7 to 3.14, whether the interpreter is a libpython*.so or linked into the
+ * executable.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HOST_AGENT_OK 0
+#define HOST_AGENT_NOT_PYTHON -1
+#define HOST_AGENT_NOT_INITIALIZED -2
+#define HOST_AGENT_THREAD_FAILED -3
+#define HOST_AGENT_NEEDS_MAIN_THREAD -4
+#define HOST_AGENT_BAD_ARGUMENT -5
+
+typedef void *PyObjectPtr;
+
+struct python_api {
+    int (*Py_IsInitialized)(void);
+    int (*PyGILState_Ensure)(void);
+    void (*PyGILState_Release)(int);
+    PyObjectPtr (*PyDict_New)(void);
+    int (*PyDict_SetItemString)(PyObjectPtr, const char *, PyObjectPtr);
+    PyObjectPtr (*PyEval_GetBuiltins)(void);
+    PyObjectPtr (*PyRun_StringFlags)(const char *, int, PyObjectPtr, PyObjectPtr, void *);
+    PyObjectPtr (*PyText_FromString)(const char *);
+    void (*PyErr_Clear)(void);
+    void (*Py_DecRef)(PyObjectPtr);
+    /* Python 2 only: without threads initialised there is no GIL to take. */
+    int (*PyEval_ThreadsInitialized)(void);
+    void (*PyEval_InitThreads)(void);
+    void (*PyEval_ReleaseLock)(void);
+    void **PyThreadState_Current2;
+    int is_python2;
+};
+
+/* Py_file_input is 257 in every CPython version. */
+#define PY_FILE_INPUT 257
+
+/*
+ * Runs inside the target, in a fresh namespace. It reads the payload and its
+ * JSON parameters from the session directory, runs the payload, then removes
+ * any module the payload imported that the target had not, so nothing is left
+ * behind in sys.modules. Every error is swallowed: the target's own output must
+ * never change because of us.
+ */
+static const char BOOTSTRAP[] =
+    "def _host_bootstrap(session):\n"
+    "    import sys\n"
+    "    before = set(sys.modules)\n"
+    "    try:\n"
+    "        import os\n"
+    "        path = os.path.join(session, 'payload.py')\n"
+    "        f = open(path, 'rb')\n"
+    "        try:\n"
+    "            source = f.read()\n"
+    "        finally:\n"
+    "            f.close()\n"
+    "        namespace = {'__name__': '__host_payload__', '__file__': path,\n"
+    "                     '__builtins__': __builtins__, 'SESSION_DIR': session}\n"
+    "        code = compile(source, path, 'exec')\n"
+    "        exec(code, namespace)\n"
+    "        namespace.clear()\n"
+    "    except BaseException:\n"
+    "        pass\n"
+    "    finally:\n"
+    "        for name in set(sys.modules) - before:\n"
+    "            sys.modules.pop(name, None)\n"
+    "_host_bootstrap(_host_session)\n";
+
+static int resolve(struct python_api *api)
+{
+    memset(api, 0, sizeof *api);
+#define LOAD(field, name) *(void **)(&api->field) = dlsym(RTLD_DEFAULT, name)
+    LOAD(Py_IsInitialized, "Py_IsInitialized");
+    LOAD(PyGILState_Ensure, "PyGILState_Ensure");
+    LOAD(PyGILState_Release, "PyGILState_Release");
+    LOAD(PyDict_New, "PyDict_New");
+    LOAD(PyDict_SetItemString, "PyDict_SetItemString");
+    LOAD(PyEval_GetBuiltins, "PyEval_GetBuiltins");
+    LOAD(PyRun_StringFlags, "PyRun_StringFlags");
+    LOAD(PyErr_Clear, "PyErr_Clear");
+    LOAD(Py_DecRef, "Py_DecRef");
+    LOAD(PyText_FromString, "PyUnicode_FromString");
+    if (dlsym(RTLD_DEFAULT, "PyString_FromString") != NULL) {
+        LOAD(PyText_FromString, "PyString_FromString");
+        api->is_python2 = 1;
+        LOAD(PyEval_ThreadsInitialized, "PyEval_ThreadsInitialized");
+        LOAD(PyEval_InitThreads, "PyEval_InitThreads");
+        LOAD(PyEval_ReleaseLock, "PyEval_ReleaseLock");
+        api->PyThreadState_Current2 = dlsym(RTLD_DEFAULT, "_PyThreadState_Current");
+    }
+#undef LOAD
+    if (!api->Py_IsInitialized || !api->PyGILState_Ensure || !api->PyGILState_Release ||
+        !api->PyDict_New || !api->PyDict_SetItemString || !api->PyEval_GetBuiltins ||
+        !api->PyRun_StringFlags || !api->PyText_FromString || !api->PyErr_Clear ||
+        !api->Py_DecRef)
+        return HOST_AGENT_NOT_PYTHON;
+    if (api->is_python2 && (!api->PyEval_ThreadsInitialized || !api->PyEval_InitThreads ||
+                            !api->PyEval_ReleaseLock || !api->PyThreadState_Current2))
+        return HOST_AGENT_NOT_PYTHON;
+    return HOST_AGENT_OK;
+}
+
+struct job {
+    struct python_api api;
+    char *session;
+};
+
+static void run_payload(struct job *job)
+{
+    struct python_api *api = &job->api;
+    int gil = api->PyGILState_Ensure();
+    PyObjectPtr globals = api->PyDict_New();
+    PyObjectPtr session = api->PyText_FromString(job->session);
+    if (globals && session &&
+        api->PyDict_SetItemString(globals, "__builtins__", api->PyEval_GetBuiltins()) == 0 &&
+        api->PyDict_SetItemString(globals, "_host_session", session) == 0) {
+        PyObjectPtr result = api->PyRun_StringFlags(BOOTSTRAP, PY_FILE_INPUT, globals, globals, NULL);
+        if (result)
+            api->Py_DecRef(result);
+    }
+    api->PyErr_Clear();
+    if (session)
+        api->Py_DecRef(session);
+    if (globals)
+        api->Py_DecRef(globals);
+    api->PyGILState_Release(gil);
+}
+
+static void *agent_thread(void *arg)
+{
+    struct job *job = arg;
+    run_payload(job);
+    free(job->session);
+    free(job);
+    return NULL;
+}
+
+/*
+ * Python 2 creates its GIL only when a second thread is first started. Until
+ * then PyGILState_Ensure would not exclude the main thread at all, so the GIL
+ * has to be created here, on the main thread, in the state the interpreter
+ * expects: held if the main thread is running Python, free if it is inside a
+ * Py_BEGIN_ALLOW_THREADS section (no current thread state).
+ */
+static int prepare_python2(struct python_api *api)
+{
+    if (api->PyEval_ThreadsInitialized())
+        return HOST_AGENT_OK;
+    if (getpid() != (pid_t)gettid())
+        return HOST_AGENT_NEEDS_MAIN_THREAD;
+    int running_python = *api->PyThreadState_Current2 != NULL;
+    api->PyEval_InitThreads();
+    if (!running_python)
+        api->PyEval_ReleaseLock();
+    return HOST_AGENT_OK;
+}
+
+__attribute__((visibility("default"))) int host_agent_start_v1(const char *session)
+{
+    if (session == NULL || session[0] != '/')
+        return HOST_AGENT_BAD_ARGUMENT;
+    struct job *job = calloc(1, sizeof *job);
+    if (job == NULL)
+        return HOST_AGENT_THREAD_FAILED;
+    int status = resolve(&job->api);
+    if (status == HOST_AGENT_OK && !job->api.Py_IsInitialized())
+        status = HOST_AGENT_NOT_INITIALIZED;
+    if (status == HOST_AGENT_OK && job->api.is_python2)
+        status = prepare_python2(&job->api);
+    if (status == HOST_AGENT_OK && (job->session = strdup(session)) == NULL)
+        status = HOST_AGENT_THREAD_FAILED;
+    if (status != HOST_AGENT_OK) {
+        free(job);
+        return status;
+    }
+
+    pthread_attr_t attr;
+    pthread_t thread;
+    sigset_t all, previous;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* The new thread must never be picked to handle the target's signals. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    int failed = pthread_create(&thread, &attr, agent_thread, job);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    pthread_attr_destroy(&attr);
+    if (failed) {
+        free(job->session);
+        free(job);
+        return HOST_AGENT_THREAD_FAILED;
+    }
+    return HOST_AGENT_OK;
+}

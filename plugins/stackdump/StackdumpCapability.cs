@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Host.Abstractions;
+
+namespace Host.Plugins.Stackdump;
+
+/// <summary>`host run stackdump`: every thread's Python stack of a live process.</summary>
+public sealed class StackdumpCapability : ICapability
+{
+    public string Name => "stackdump";
+
+    public string Description => "Print every thread's Python stack, outermost frame first, like a traceback";
+
+    public IReadOnlyList<CapabilityOption> Options { get; } =
+    [
+        new("locals", "Also show every frame's local variables (length-bounded reprs)", OptionKind.Flag) { Alias = "l" },
+        new("format", "Output format", OptionKind.Choice) { DefaultValue = "text", Choices = ["text", "json"] },
+    ];
+
+    public async Task<int> RunAsync(ICapabilityContext context, CancellationToken cancellationToken)
+    {
+        var dump = await DumpAsync(context, context.Arguments.GetFlag("locals"), cancellationToken).ConfigureAwait(false);
+        if (context.Arguments.GetText("format") == "json")
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize(dump, new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+        else
+            TextRenderer.Write(dump, context.Output);
+        return ExitCodes.Ok;
+    }
+
+    internal static async Task<StackDump> DumpAsync(ICapabilityContext context, bool withLocals, CancellationToken cancellationToken)
+    {
+        context.Progress.Report($"attaching to process {context.Pid}");
+        await using var target = await context.Injector.AttachAsync(context.Pid, cancellationToken).ConfigureAwait(false);
+        await using var channel = await target.OpenChannelAsync("stackdump", cancellationToken).ConfigureAwait(false);
+        var parameters = JsonSerializer.Serialize(new { channel = channel.PathInTarget, locals = withLocals, repr_limit = 200 });
+        context.Progress.Report("stopping at a safe point to start the agent thread");
+        await target.RunPythonAsync(new PythonPayload("stackdump", PayloadSource.Value, parameters), cancellationToken).ConfigureAwait(false);
+        context.Progress.Report("waiting for the agent thread to take the GIL");
+        return await DumpReader.ReadAsync(channel, target.Process, context.Timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static readonly Lazy<string> PayloadSource = new(() =>
+    {
+        using var stream = typeof(StackdumpCapability).Assembly.GetManifestResourceStream("stackdump.py")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+}

@@ -1,0 +1,122 @@
+# Payload of `host run stackdump`: every thread's Python stack, as one snapshot.
+# Runs on Python 2.7 and 3.6+. Everything is collected first, while we hold the
+# GIL and no other thread moves; only then is it sent (writing releases the GIL).
+import sys
+
+
+def _thread_objects():
+    """ident -> threading.Thread, without importing threading if the target did not."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return {}, None
+    active = dict(getattr(threading, "_active", {}))
+    main_ident = None
+    main_thread = getattr(threading, "main_thread", None)
+    if main_thread is not None:
+        main_ident = main_thread().ident
+    else:
+        for thread in active.values():
+            if isinstance(thread, getattr(threading, "_MainThread", ())):
+                main_ident = thread.ident
+    return active, main_ident
+
+
+_source_cache = {}
+
+
+def _source_line(filename, lineno):
+    if filename not in _source_cache:
+        lines = None
+        try:
+            with open(filename, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+        except Exception:
+            pass
+        _source_cache[filename] = lines
+    lines = _source_cache[filename]
+    if lines is None or lineno is None or not 0 < lineno <= len(lines):
+        return None
+    return lines[lineno - 1].strip()
+
+
+def _frame_record(frame, with_locals):
+    code = frame.f_code
+    record = {
+        "file": _text(code.co_filename),
+        "line": frame.f_lineno,
+        "function": _text(getattr(code, "co_qualname", code.co_name)),
+        "source": _source_line(code.co_filename, frame.f_lineno),
+    }
+    if with_locals:
+        values = []
+        try:
+            names = list(frame.f_locals.items())
+        except Exception:
+            names = []
+        for name, value in names[:100]:
+            values.append([_text(name), safe_repr(value, PARAMS.get("repr_limit", 200))])
+        record["locals"] = values
+    return record
+
+
+def _is_module_level_main(stack):
+    outermost = stack[0] if stack else None
+    return (outermost is not None and outermost.f_code.co_name == "<module>"
+            and outermost.f_globals.get("__name__") == "__main__")
+
+
+def _snapshot():
+    me = current_thread_ident()
+    active, main_ident = _thread_objects()
+    frames = sys._current_frames()
+    threads = []
+    for ident, frame in frames.items():
+        if ident == me:
+            continue
+        stack = []
+        while frame is not None:
+            stack.append(frame)
+            frame = frame.f_back
+        stack.reverse()
+        thread = active.get(ident)
+        is_main = ident == main_ident if main_ident is not None else _is_module_level_main(stack)
+        threads.append({
+            "type": "thread",
+            "ident": ident,
+            "native_id": getattr(thread, "native_id", None),
+            "name": _text(thread.name) if thread is not None else None,
+            "daemon": bool(thread.daemon) if thread is not None else None,
+            "main": is_main,
+            "frames": [_frame_record(f, PARAMS.get("locals", False)) for f in stack],
+        })
+        del stack
+    del frames
+    threads.sort(key=lambda t: (not t["main"], t["name"] or "", t["ident"]))
+    return threads
+
+
+def _main():
+    try:
+        channel = open_channel(PARAMS["channel"])
+    except ChannelClosed:
+        return
+    try:
+        hello = python_info()
+        hello["type"] = "hello"
+        channel.send(hello)
+        threads = _snapshot()
+        for thread in threads:
+            channel.send(thread)
+        channel.send({"type": "done", "threads": len(threads)})
+    except ChannelClosed:
+        pass
+    except Exception as error:
+        try:
+            channel.send({"type": "error", "message": "%s: %s" % (type(error).__name__, error)})
+        except ChannelClosed:
+            pass
+    finally:
+        channel.close()
+
+
+_main()

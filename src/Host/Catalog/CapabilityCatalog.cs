@@ -1,0 +1,42 @@
+namespace Host.Catalog;
+
+/// <summary>Every capability the host can run, from every plugin folder; the first folder wins a name.</summary>
+internal sealed class CapabilityCatalog
+{
+    private CapabilityCatalog(IReadOnlyList<CatalogEntry> entries, IReadOnlyList<string> warnings)
+    {
+        Entries = entries;
+        Warnings = warnings;
+    }
+
+    public IReadOnlyList<CatalogEntry> Entries { get; }
+
+    public IReadOnlyList<string> Warnings { get; }
+
+    public IEnumerable<CatalogEntry> Runnable => Entries.Where(e => !e.IsBroken);
+
+    public static CapabilityCatalog Discover(IEnumerable<(string Path, string Origin)> folders)
+    {
+        var entries = new List<CatalogEntry>();
+        var warnings = new List<string>();
+        foreach (var (root, origin) in folders)
+        {
+            if (!Directory.Exists(root))
+                continue;
+            foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+            {
+                foreach (var entry in PluginAssemblyLoader.Load(folder, origin))
+                {
+                    var earlier = entries.FirstOrDefault(e => !e.IsBroken && !entry.IsBroken && e.Name == entry.Name);
+                    if (earlier is not null)
+                    {
+                        warnings.Add($"capability '{entry.Name}' from {entry.Source} is hidden by the one from {earlier.Source}");
+                        continue;
+                    }
+                    entries.Add(entry);
+                }
+            }
+        }
+        return new CapabilityCatalog(entries, warnings);
+    }
+}

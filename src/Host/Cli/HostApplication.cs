@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Host.Abstractions;
+using Host.Catalog;
+
+namespace Host.Cli;
+
+/// <summary>The `host` command line: parse, run, and turn every failure into one error line and an exit code.</summary>
+internal static class HostApplication
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var verbose = args.Contains("--verbose");
+        using var interrupt = new CancellationTokenSource();
+        // Ctrl-C and SIGTERM only request cancellation: the run unwinds through its cleanup
+        // (detach, remove files) instead of the runtime exiting under our feet.
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupt.Cancel(); });
+        try
+        {
+            var catalog = CapabilityCatalog.Discover(PluginFolders.All());
+            var root = BuildRoot(catalog);
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+                return UsageError(parse, catalog, args);
+            var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
+        }
+        catch (CapabilityException error)
+        {
+            return ErrorReporter.Report(error, verbose);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("host: interrupted; the target was detached and keeps running");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception error)
+        {
+            return ErrorReporter.ReportUnexpected(error, verbose);
+        }
+    }
+
+    private static RootCommand BuildRoot(CapabilityCatalog catalog)
+    {
+        var root = new RootCommand("host: attach to a running CPython process and look inside it, without restarting it.");
+        var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces of errors)", Recursive = true };
+        root.Options.Add(verbose);
+        root.Subcommands.Add(RunCommandFactory.Create(catalog));
+        root.Subcommands.Add(ListCommand.Create(catalog));
+        root.Subcommands.Add(PsCommand.Create());
+        return root;
+    }
+
+    private static int UsageError(ParseResult parse, CapabilityCatalog catalog, string[] args)
+    {
+        if (args.Length > 1 && args[0] == "run" && parse.CommandResult.Command.Name == "run" && !args[1].StartsWith('-'))
+        {
+            var broken = catalog.Entries.FirstOrDefault(e => e.IsBroken && e.Name == args[1]);
+            return ErrorReporter.Report(broken is not null
+                ? new CapabilityException(ExitCodes.Usage, $"capability '{args[1]}' could not be loaded from {broken.Source}: {broken.Problem}", "fix or remove that plugin; host list shows the others")
+                : new CapabilityException(ExitCodes.Usage, $"there is no capability named '{args[1]}'", "host list shows the capabilities you can run"), verbose: false);
+        }
+        foreach (var error in parse.Errors)
+            Console.Error.WriteLine($"error: {error.Message}");
+        var command = string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Skip(1).Select(c => c.Name).Append(parse.CommandResult.Command.Name));
+        Console.Error.WriteLine($"hint: see: host {(parse.CommandResult.Command is RootCommand ? "" : command + " ")}--help");
+        return ExitCodes.Usage;
+    }
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Host.Abstractions;
+using Host.Catalog;
+using Host.Injection.Gdb;
+using Host.Output;
+
+namespace Host.Cli;
+
+/// <summary>Builds `host run NAME` for every capability in the catalog, with its own options.</summary>
+internal static class RunCommandFactory
+{
+    public static Command Create(CapabilityCatalog catalog)
+    {
+        var run = new Command("run", "Run a capability against a Python process (host list shows them all)");
+        foreach (var entry in catalog.Runnable)
+            run.Subcommands.Add(CreateFor(entry.Capability!));
+        return run;
+    }
+
+    private static Command CreateFor(ICapability capability)
+    {
+        var command = new Command(capability.Name, capability.Description);
+        var common = new RunOptions();
+        foreach (var option in common.All)
+            command.Options.Add(option);
+        var own = new Dictionary<string, Option>(StringComparer.Ordinal);
+        foreach (var descriptor in capability.Options)
+        {
+            var option = ToOption(descriptor);
+            own[descriptor.Name] = option;
+            command.Options.Add(option);
+        }
+        command.SetAction((parse, cancellationToken) => RunAsync(capability, parse, common, own, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ICapability capability, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, CancellationToken cancellationToken)
+    {
+        var progress = new TerminalProgress();
+        var timeoutSeconds = parse.GetValue(common.Timeout);
+        if (timeoutSeconds is <= 0 or > 3600)
+            throw new CapabilityException(ExitCodes.Usage, $"--timeout must be between 0 and 3600 seconds, not {timeoutSeconds}");
+        var timeout = TimeSpan.FromSeconds(timeoutSeconds);
+        await using var demo = parse.GetValue(common.Demo) ? await DemoTarget.StartAsync(timeout).ConfigureAwait(false) : null;
+        var pid = demo?.Pid ?? ProcessSelector.Select(parse.GetValue(common.Pid), parse.GetValue(common.Name));
+        var outputPath = parse.GetValue(common.Output);
+        var output = outputPath is null ? Console.Out : OpenOutput(outputPath);
+        try
+        {
+            var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout), output, progress, timeout);
+            return await capability.RunAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Clear();
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            if (outputPath is not null)
+                await output.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static StreamWriter OpenOutput(string path)
+    {
+        try
+        {
+            return new StreamWriter(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new CapabilityException(ExitCodes.Usage, $"cannot write to {path}: {error.Message}");
+        }
+    }
+
+    private static Option ToOption(CapabilityOption descriptor)
+    {
+        var aliases = descriptor.Alias is null ? Array.Empty<string>() : ["-" + descriptor.Alias];
+        var name = "--" + descriptor.Name;
+        switch (descriptor.Kind)
+        {
+            case OptionKind.Flag:
+                return new Option<bool>(name, aliases) { Description = descriptor.Description };
+            case OptionKind.Integer:
+                var number = new Option<long?>(name, aliases) { Description = descriptor.Description };
+                if (descriptor.DefaultValue is not null)
+                    number.DefaultValueFactory = _ => long.Parse(descriptor.DefaultValue, System.Globalization.CultureInfo.InvariantCulture);
+                return number;
+            default:
+                var text = new Option<string>(name, aliases) { Description = descriptor.Description };
+                if (descriptor.DefaultValue is not null)
+                    text.DefaultValueFactory = _ => descriptor.DefaultValue;
+                if (descriptor.Kind == OptionKind.Choice && descriptor.Choices.Count > 0)
+                    text.AcceptOnlyFromAmong([.. descriptor.Choices]);
+                return text;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace Host.Cli;
+
+/// <summary>The options every `host run NAME` command has, whatever the capability.</summary>
+internal sealed class RunOptions
+{
+    public Option<int?> Pid { get; } = new("--pid", "-p") { Description = "The process id of the Python process to inspect (see: host ps)" };
+
+    public Option<string?> Name { get; } = new("--name", "-n") { Description = "Pick the process by name instead: a Python process whose command line contains this text (must be unique)" };
+
+    public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds any single wait may take (attach, waiting for the GIL, reading results)", DefaultValueFactory = _ => 10 };
+
+    public Option<string?> Output { get; } = new("--output", "-o") { Description = "Write the result to this file instead of standard output" };
+
+    public Option<bool> Demo { get; } = new("--demo") { Description = "Start the bundled multi-threaded demo program, run on it, then stop it" };
+
+    public IEnumerable<Option> All => [Pid, Name, Timeout, Output, Demo];
+}

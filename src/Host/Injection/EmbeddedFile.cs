@@ -1,0 +1,15 @@
+using System.Reflection;
+
+namespace Host.Injection;
+
+/// <summary>Text files compiled into the host: the gdb driver and the payload prelude.</summary>
+internal static class EmbeddedFile
+{
+    public static string Read(string logicalName)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(logicalName)
+            ?? throw new InvalidOperationException($"resource {logicalName} is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

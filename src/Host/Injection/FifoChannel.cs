@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Host.Abstractions;
+
+namespace Host.Injection;
+
+/// <summary>
+/// The host's end of a FIFO. Opened non-blocking at once so that no wait is unbounded: until the
+/// target opens its end we poll, bounded by the open timeout; then we read until it closes.
+/// </summary>
+internal sealed class FifoChannel : IChannel
+{
+    private const int PollSliceMs = 100;
+    private readonly string _hostPath;
+    private int _fd = -1;
+
+    public FifoChannel(string hostPath, string pathInTarget)
+    {
+        _hostPath = hostPath;
+        PathInTarget = pathInTarget;
+        _fd = Libc.Open(hostPath, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+        if (_fd < 0)
+            throw new CapabilityException(ExitCodes.Failed, $"cannot open the FIFO {hostPath} (errno {Marshal.GetLastPInvokeError()})");
+    }
+
+    public string PathInTarget { get; }
+
+    public async IAsyncEnumerable<string> ReadLinesAsync(TimeSpan openTimeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pending = new List<byte>();
+        var connected = false;
+        var openDeadline = DateTime.UtcNow + openTimeout;
+        var buffer = new byte[65536];
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (count, hangUp) = await Task.Run(() => ReadSlice(buffer), CancellationToken.None).ConfigureAwait(false);
+            if (count > 0)
+            {
+                connected = true;
+                var start = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    if (buffer[i] != (byte)'\n')
+                        continue;
+                    pending.AddRange(new ArraySegment<byte>(buffer, start, i - start));
+                    yield return Encoding.UTF8.GetString(pending.ToArray());
+                    pending.Clear();
+                    start = i + 1;
+                }
+                pending.AddRange(new ArraySegment<byte>(buffer, start, count - start));
+                continue;
+            }
+            if (hangUp || (count == 0 && connected))
+            {
+                if (pending.Count > 0)
+                    yield return Encoding.UTF8.GetString(pending.ToArray());
+                yield break;
+            }
+            if (!connected && DateTime.UtcNow > openDeadline)
+                throw new CapabilityException(ExitCodes.Timeout,
+                    $"the target did not run the payload within {openTimeout.TotalSeconds:0.#} s: a thread holds the GIL and does not release it (for example a long call into C code), or the interpreter is shutting down",
+                    "nothing was changed in the target and it keeps running; the injected thread gives up by itself. Try again later, or raise --timeout");
+        }
+    }
+
+    /// <summary>Waits up to one poll slice; returns bytes read (0 for none) and whether the writer hung up.</summary>
+    private unsafe (int Count, bool HangUp) ReadSlice(byte[] buffer)
+    {
+        var poll = new Libc.PollFd { Fd = _fd, Events = Libc.POLLIN };
+        var ready = Libc.Poll(&poll, 1, PollSliceMs);
+        if (ready <= 0)
+            return (0, false);
+        if ((poll.Revents & Libc.POLLIN) != 0)
+        {
+            fixed (byte* data = buffer)
+            {
+                var read = Libc.Read(_fd, data, buffer.Length);
+                if (read > 0)
+                    return ((int)read, false);
+                if (read == 0)
+                    return (0, true);
+                var errno = Marshal.GetLastPInvokeError();
+                return (0, errno is not (Libc.EAGAIN or Libc.EINTR));
+            }
+        }
+        return (0, (poll.Revents & (Libc.POLLHUP | Libc.POLLERR)) != 0);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_fd >= 0)
+        {
+            Libc.Close(_fd);
+            _fd = -1;
+        }
+        try
+        {
+            File.Delete(_hostPath);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+        }
+        return ValueTask.CompletedTask;
+    }
+}

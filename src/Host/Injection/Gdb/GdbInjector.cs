@@ -1,0 +1,18 @@
+using Host.Abstractions;
+using Host.Processes;
+
+namespace Host.Injection.Gdb;
+
+/// <summary>Primitive 1 (attach) for the gdb backend.</summary>
+internal sealed class GdbInjector(TimeSpan timeout) : IInjector
+{
+    public Task<ITarget> AttachAsync(int pid, CancellationToken cancellationToken)
+    {
+        var process = TargetInspector.Inspect(pid);
+        var gdb = GdbLocator.Find();
+        var agent = Path.Combine(AppContext.BaseDirectory, "libhostagent.so");
+        if (!File.Exists(agent))
+            throw new CapabilityException(ExitCodes.Failed, $"the native agent is missing: {agent}", "rebuild host (dotnet build) or reinstall it");
+        return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(gdb), agent, timeout));
+    }
+}

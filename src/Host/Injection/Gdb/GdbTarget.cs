@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Host.Abstractions;
+using Host.Processes;
+
+namespace Host.Injection.Gdb;
+
+/// <summary>The injection primitives on top of gdb. Each primitive is one short attach-call-detach.</summary>
+internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, string agentPath, TimeSpan timeout) : ITarget
+{
+    private SessionDirectory? _session;
+
+    public TargetProcess Process { get; } = process;
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex CName();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,40}$")]
+    private static partial Regex ChannelName();
+
+    public async Task<NativeValue> CallFunctionAsync(NativeCall call, CancellationToken cancellationToken)
+    {
+        if (!CName().IsMatch(call.Function))
+            throw new CapabilityException(ExitCodes.Usage, $"'{call.Function}' is not a C function name");
+        var returns = call.Returns.ToString().ToLowerInvariant();
+        var transcript = await gdb.RunAsync(Process.Pid, [GdbCall.CallFunction(call.Function, returns, call.Arguments)], timeout).ConfigureAwait(false);
+        var result = GdbOutcome.Check(transcript, Process, timeout).Single();
+        if (result.Value is not { } value || value.ValueKind == System.Text.Json.JsonValueKind.Null)
+            return new NativeValue(null, null);
+        return value.ValueKind == System.Text.Json.JsonValueKind.String
+            ? new NativeValue(null, value.GetString())
+            : new NativeValue(value.GetInt64(), null);
+    }
+
+    public Task<IChannel> OpenChannelAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!ChannelName().IsMatch(name))
+            throw new ArgumentException($"channel names are lower-case words: '{name}'", nameof(name));
+        var session = Session();
+        var file = name + ".fifo";
+        var hostPath = session.CreateFifo(file);
+        return Task.FromResult<IChannel>(new FifoChannel(hostPath, session.TargetFile(file)));
+    }
+
+    public async Task RunPythonAsync(PythonPayload payload, CancellationToken cancellationToken)
+    {
+        var session = Session();
+        session.WriteText("payload.py", EmbeddedFile.Read("prelude.py") + "\n# --- " + payload.Name + " ---\n" + payload.Source);
+        session.WriteText("params.json", payload.ParametersJson);
+        session.Copy(agentPath, "libhostagent.so");
+        var start = GdbCall.StartAgent(session.TargetFile("libhostagent.so"), session.TargetPath);
+        var transcript = await gdb.RunAsync(Process.Pid, [start], timeout).ConfigureAwait(false);
+        var result = GdbOutcome.Check(transcript, Process, timeout).Single();
+        var status = result.Value?.GetInt32() ?? -100;
+        if (status != 0)
+            throw AgentRefused(status);
+    }
+
+    private CapabilityException AgentRefused(int status) => status switch
+    {
+        -1 => new(ExitCodes.TargetNotFound, $"process {Process.Pid} does not export the CPython API (an interpreter built without shared symbols?)"),
+        -2 => new(ExitCodes.Failed, $"the Python interpreter of process {Process.Pid} is not initialised yet (or is shutting down)", "try again in a moment"),
+        -3 => new(ExitCodes.Failed, $"the target could not start a thread (out of memory or thread limit reached)"),
+        -4 => new(ExitCodes.Timeout, $"this Python 2 process has never started a thread, so its main thread must be interrupted, and it was not at a safe point", "try again"),
+        _ => new(ExitCodes.Failed, $"the agent refused to start (status {status})"),
+    };
+
+    private SessionDirectory Session()
+    {
+        if (_session is not null)
+            return _session;
+        var gid = ProcFs.StatusNumber(Process.Pid, "Gid") ?? Process.Uid;
+        var mine = ProcFs.MountNamespace("self");
+        var theirs = ProcFs.MountNamespace(Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var same = mine is null || theirs is null || mine == theirs;
+        _session = SessionDirectory.Create(Process, gid, same);
+        return _session;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _session?.Dispose();
+        _session = null;
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Host.Injection.Gdb;
+
+/// <summary>What one gdb run reported: the driver's events, gdb's exit code and its own output.</summary>
+internal sealed record GdbTranscript(IReadOnlyList<GdbEvent> Events, int ExitCode, string Output, bool Overran)
+{
+    public GdbEvent? Error => Events.FirstOrDefault(e => e.Event == "error");
+
+    public bool Detached => Events.Any(e => e.Event == "detached");
+
+    public IEnumerable<GdbEvent> Results => Events.Where(e => e.Event == "result");
+
+    public string OutputTail
+    {
+        get
+        {
+            var lines = Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return string.Join(" | ", lines.TakeLast(3));
+        }
+    }
+}

@@ -1,0 +1,213 @@
+# Runs inside gdb (gdb -nx --readnever -batch -x gdb_driver.py).
+#
+# It attaches to the target, finds a thread stopped at a safe point, makes that
+# thread perform the planned calls (typically: load the host agent, start its
+# thread), and detaches at once. Results go to a file, never to a pipe, so a
+# host killed with SIGKILL cannot make gdb die half-way through a call.
+#
+# A safe point is a thread that holds no allocator or dynamic-loader lock:
+# preferably one blocked in a system call (futex, poll, sleep...), and never one
+# whose stack shows malloc, free, the dynamic loader or thread creation. If no
+# thread qualifies, the innermost unsafe frame is run to completion ("finish")
+# and the threads are examined again, within the plan's deadline.
+import json
+import os
+import re
+import time
+
+import gdb
+
+# x86_64 numbers of system calls in which a thread waits for something outside
+# the process and holds no user-space lock of its own.
+BLOCKING_SYSCALLS = {
+    0: "read", 7: "poll", 23: "select", 34: "pause", 35: "nanosleep",
+    43: "accept", 45: "recvfrom", 47: "recvmsg", 61: "wait4", 128: "rt_sigtimedwait",
+    130: "rt_sigsuspend", 202: "futex", 230: "clock_nanosleep", 232: "epoll_wait",
+    247: "waitid", 270: "pselect6", 271: "ppoll", 281: "epoll_pwait", 288: "accept4",
+    299: "recvmmsg", 441: "epoll_pwait2",
+}
+
+UNSAFE_FRAME = re.compile(
+    r"^(__libc_|__GI___libc_|__GI_|_int_)?"
+    r"(malloc|calloc|realloc|free|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|"
+    r"reallocarray|malloc_consolidate|sysmalloc|systrim|tcache_\w+|arena_\w+|"
+    r"_dl_\w+|dl_\w+|dlopen\w*|dlclose\w*|dlsym\w*|dlmopen\w*|dlerror\w*|"
+    r"pthread_create\w*|__pthread_create\w*|allocate_stack|__nptl_\w+|"
+    r"fork|_Fork|__run_fork_handlers|__libc_fork)$"
+)
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+CTYPES = {"int": "int", "long": "long", "pointer": "void*", "string": "char*", "void": "void"}
+
+
+class Driver(object):
+    def __init__(self, plan):
+        self.plan = plan
+        self.pid = int(plan["pid"])
+        self.deadline = time.time() + float(plan.get("timeout", 10))
+        self.out = open(plan["result"], "w")
+
+    def emit(self, **event):
+        self.out.write(json.dumps(event) + "\n")
+        self.out.flush()
+
+    def run(self):
+        for command in ("set pagination off", "set confirm off", "set verbose off",
+                        "set print thread-events off", "set unwindonsignal on",
+                        "set unwind-on-terminating-exception on",
+                        "set auto-solib-add on", "set width 0"):
+            gdb.execute(command, to_string=True)
+        try:
+            gdb.execute("attach %d" % self.pid, to_string=True)
+        except gdb.error as error:
+            self.emit(event="error", kind="attach", message=str(error))
+            return
+        try:
+            self.emit(event="attached", threads=len(gdb.selected_inferior().threads()))
+            thread, how = self.find_safe_thread()
+            if thread is None:
+                self.emit(event="error", kind="no-safe-point",
+                          message="no thread reached a safe point before the deadline")
+                return
+            thread.switch()
+            self.emit(event="safe-point", tid=thread.ptid[1], how=how)
+            for call in self.plan["calls"]:
+                if not self.perform(call):
+                    break
+        finally:
+            self.detach()
+
+    def detach(self):
+        try:
+            gdb.execute("detach", to_string=True)
+            self.emit(event="detached")
+        except gdb.error as error:
+            self.emit(event="error", kind="detach", message=str(error))
+
+    # --- finding a safe point -------------------------------------------------
+
+    def syscall_of(self, tid):
+        try:
+            with open("/proc/%d/task/%d/syscall" % (self.pid, tid)) as f:
+                first = f.read().split()[0]
+            return int(first)
+        except (IOError, OSError, ValueError, IndexError):
+            return None
+
+    def unsafe_frame(self, thread):
+        """The outermost frame of `thread` that may hold a lock we need, or None."""
+        thread.switch()
+        unsafe = None
+        try:
+            frame = gdb.newest_frame()
+            depth = 0
+            while frame is not None and depth < 200:
+                name = frame.name()
+                if name and UNSAFE_FRAME.match(name):
+                    unsafe = frame
+                frame = frame.older()
+                depth += 1
+        except gdb.error:
+            pass
+        return unsafe
+
+    def candidates(self):
+        blocked, elsewhere, unsafe = [], [], []
+        for thread in gdb.selected_inferior().threads():
+            frame = self.unsafe_frame(thread)
+            if frame is not None:
+                unsafe.append((thread, frame))
+                continue
+            number = self.syscall_of(thread.ptid[1])
+            if number in BLOCKING_SYSCALLS:
+                blocked.append((thread, "blocked in " + BLOCKING_SYSCALLS[number]))
+            else:
+                elsewhere.append((thread, "no lock held in its stack"))
+        # A thread that is not the main thread is preferred: the main thread
+        # handles signals, and the less we touch it the better.
+        order = lambda item: item[0].ptid[1] == self.pid
+        return sorted(blocked, key=order) + sorted(elsewhere, key=order), unsafe
+
+    def find_safe_thread(self):
+        while True:
+            safe, unsafe = self.candidates()
+            if safe:
+                return safe[0]
+            if time.time() > self.deadline or not unsafe:
+                return None, None
+            thread, frame = unsafe[0]
+            thread.switch()
+            frame.select()
+            self.emit(event="waiting", tid=thread.ptid[1], frame=frame.name())
+            try:
+                gdb.execute("finish", to_string=True)
+            except gdb.error as error:
+                self.emit(event="error", kind="finish", message=str(error))
+                return None, None
+
+    # --- calls ---------------------------------------------------------------
+
+    def literal(self, argument):
+        if isinstance(argument, bool):
+            return "1" if argument else "0"
+        if isinstance(argument, int):
+            return str(argument)
+        text = str(argument)
+        if any(ord(c) < 32 or ord(c) > 126 for c in text):
+            raise ValueError("string arguments must be printable ASCII")
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def perform(self, call):
+        kind = call.get("kind", "call")
+        try:
+            if kind == "start-agent":
+                value = self.start_agent(call["agent"], call["session"])
+            else:
+                value = self.call_function(call["function"], call.get("returns", "long"),
+                                           call.get("args", []))
+        except (gdb.error, ValueError, RuntimeError) as error:
+            self.emit(event="error", kind="call", function=call.get("function", kind),
+                      message=str(error))
+            return False
+        self.emit(event="result", function=call.get("function", kind), value=value)
+        return True
+
+    def call_function(self, function, returns, args):
+        if not NAME.match(function):
+            raise ValueError("not a C function name: %r" % function)
+        if returns not in CTYPES:
+            raise ValueError("unknown return type: %r" % returns)
+        expression = "(%s)%s(%s)" % (CTYPES[returns], function,
+                                     ", ".join(self.literal(a) for a in args))
+        if returns == "void":
+            gdb.execute("call (void)%s(%s)" % (function, ", ".join(self.literal(a) for a in args)),
+                        to_string=True)
+            return None
+        value = gdb.parse_and_eval(expression)
+        if returns == "string":
+            return None if int(value) == 0 else value.string(errors="replace")
+        return int(value)
+
+    def start_agent(self, agent, session):
+        # The agent stays loaded once it is there (a library cannot unload the
+        # code its own thread runs), so later sessions reuse it through dlsym.
+        symbol = "host_agent_start_v1"
+        address = int(gdb.parse_and_eval('(void*)dlsym((void*)0, %s)' % self.literal(symbol)))
+        if address == 0:
+            handle = int(gdb.parse_and_eval('(void*)dlopen(%s, 258)' % self.literal(agent)))
+            if handle == 0:
+                error = self.call_function("dlerror", "string", [])
+                raise RuntimeError("dlopen of the agent failed: %s" % error)
+            address = int(gdb.parse_and_eval('(void*)dlsym((void*)%d, %s)' % (handle, self.literal(symbol))))
+            if address == 0:
+                raise RuntimeError("the agent library does not export %s" % symbol)
+        return int(gdb.parse_and_eval('(int)((int(*)(const char*))%d)(%s)' % (address, self.literal(session))))
+
+
+def main():
+    with open(os.environ["HOST_GDB_PLAN"]) as f:
+        plan = json.load(f)
+    Driver(plan).run()
+
+
+main()

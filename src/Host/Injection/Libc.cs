@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace Host.Injection;
+
+/// <summary>The few POSIX calls .NET has no API for: FIFOs, ownership, polling a raw descriptor.</summary>
+internal static partial class Libc
+{
+    public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_NONBLOCK = 0x800;
+    public const int O_CLOEXEC = 0x80000;
+    public const short POLLIN = 0x1;
+    public const short POLLHUP = 0x10;
+    public const short POLLERR = 0x8;
+    public const int EINTR = 4;
+    public const int EAGAIN = 11;
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int MkFifo(string path, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Chown(string path, int owner, int group);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static unsafe partial nint Read(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial int GetEuid();
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,108 @@
+# Prepended by the host to every payload. Runs on Python 2.7 and 3.6+, on the
+# agent's own thread, in a namespace of its own (never the target's __main__).
+# Anything imported here that the target had not imported is dropped from
+# sys.modules by the agent afterwards.
+import errno as _errno
+import json as _json
+import os as _os
+import sys as _sys
+
+_PY2 = _sys.version_info[0] == 2
+
+
+def _load_params():
+    with open(_os.path.join(SESSION_DIR, "params.json"), "rb") as f:
+        return _json.loads(f.read().decode("utf-8"))
+
+
+PARAMS = _load_params()
+
+
+class ChannelClosed(Exception):
+    """The host is gone (killed, or it stopped reading): stop and clean up."""
+
+
+class _Channel(object):
+    def __init__(self, path):
+        try:
+            # Non-blocking open fails with ENXIO instead of hanging when no one reads.
+            self._fd = _os.open(path, _os.O_WRONLY | _os.O_NONBLOCK)
+        except OSError as error:
+            raise ChannelClosed(str(error))
+        import fcntl
+        flags = fcntl.fcntl(self._fd, fcntl.F_GETFL)
+        fcntl.fcntl(self._fd, fcntl.F_SETFL, flags & ~_os.O_NONBLOCK)
+
+    def send(self, message):
+        data = (_json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
+        while data:
+            try:
+                written = _os.write(self._fd, data)
+            except OSError as error:
+                if error.errno == _errno.EINTR:
+                    continue
+                raise ChannelClosed(str(error))
+            data = data[written:]
+
+    def close(self):
+        if self._fd is not None:
+            try:
+                _os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = None
+
+
+def open_channel(path):
+    return _Channel(path)
+
+
+def _text(value):
+    if _PY2 and isinstance(value, str):
+        return value.decode("utf-8", "replace")
+    if not _PY2 and isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _bounded_repr(value, limit, depth):
+    # Builtin containers are shown partially so that a huge list costs nothing;
+    # anything else goes through its own __repr__, whose failures are caught.
+    kind = type(value)
+    if depth < 2 and kind in (list, tuple, set, frozenset) and len(value) > 10:
+        items = [_bounded_repr(v, limit, depth + 1) for v in list(value)[:10]]
+        return "%s[%s, ... %d items]" % (kind.__name__, ", ".join(items), len(value))
+    if depth < 2 and kind is dict and len(value) > 10:
+        items = ["%s: %s" % (_bounded_repr(k, limit, depth + 1), _bounded_repr(value[k], limit, depth + 1))
+                 for k in list(value)[:10]]
+        return "{%s, ... %d items}" % (", ".join(items), len(value))
+    return _text(repr(value))
+
+
+def safe_repr(value, limit=200):
+    try:
+        text = _bounded_repr(value, limit, 0)
+    except Exception as error:
+        try:
+            text = "<repr failed: %s>" % type(error).__name__
+        except Exception:
+            text = "<repr failed>"
+    if len(text) > limit:
+        text = text[:limit - 3] + "..."
+    return text
+
+
+def current_thread_ident():
+    try:
+        import _thread as thread_module
+    except ImportError:
+        import thread as thread_module
+    return thread_module.get_ident()
+
+
+def python_info():
+    info = {"python": _sys.version.split()[0], "pid": _os.getpid(),
+            "executable": _text(_sys.executable)}
+    implementation = getattr(_sys, "implementation", None)
+    info["implementation"] = implementation.name if implementation else "cpython"
+    return info

@@ -1,0 +1,117 @@
+namespace Host.Processes;
+
+/// <summary>Reads what /proc says about a process, without attaching to it.</summary>
+internal static class ProcFs
+{
+    public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
+
+    /// <summary>The one-letter state from /proc/PID/stat (R, S, D, T, t, Z...), or null if gone.</summary>
+    public static char? State(int pid)
+    {
+        var stat = TryRead($"/proc/{pid}/stat");
+        if (stat is null)
+            return null;
+        var close = stat.LastIndexOf(')');
+        return close >= 0 && close + 2 < stat.Length ? stat[close + 2] : null;
+    }
+
+    /// <summary>A field of /proc/PID/status, e.g. "Uid" gives "0\t0\t0\t0".</summary>
+    public static string? StatusField(int pid, string field)
+    {
+        var status = TryRead($"/proc/{pid}/status");
+        if (status is null)
+            return null;
+        foreach (var line in status.Split('\n'))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                return line[(field.Length + 1)..].Trim();
+        }
+        return null;
+    }
+
+    /// <summary>The first number of a status field (the real uid of "Uid", say).</summary>
+    public static int? StatusNumber(int pid, string field)
+    {
+        var value = StatusField(pid, field);
+        var first = value?.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return int.TryParse(first, out var number) ? number : null;
+    }
+
+    public static string CommandLine(int pid)
+    {
+        var raw = TryRead($"/proc/{pid}/cmdline") ?? "";
+        return raw.TrimEnd('\0').Replace('\0', ' ');
+    }
+
+    public static string? Executable(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The files mapped into the process, or null when we may not look (another user's process).</summary>
+    public static IReadOnlyList<string>? MappedFiles(int pid, out bool denied)
+    {
+        denied = false;
+        try
+        {
+            var files = new List<string>();
+            foreach (var line in File.ReadLines($"/proc/{pid}/maps"))
+            {
+                var slash = line.IndexOf('/');
+                if (slash >= 0)
+                    files.Add(line[slash..]);
+            }
+            return files;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            denied = true;
+            return null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The mount namespace identity, e.g. "mnt:[4026531841]", or null if unreadable.</summary>
+    public static string? MountNamespace(string pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/ns/mnt").LinkTarget;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public static IEnumerable<int> AllPids()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+                yield return pid;
+        }
+    }
+
+    public static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

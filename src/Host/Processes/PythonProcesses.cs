@@ -1,0 +1,40 @@
+using Host.Abstractions;
+
+namespace Host.Processes;
+
+/// <summary>Lists the running CPython processes this user can see, for `host ps` and --name.</summary>
+internal static class PythonProcesses
+{
+    public static IReadOnlyList<TargetProcess> List()
+    {
+        var found = new List<TargetProcess>();
+        foreach (var pid in ProcFs.AllPids().Order())
+        {
+            if (pid == Environment.ProcessId)
+                continue;
+            var process = TryDescribe(pid);
+            if (process is not null)
+                found.Add(process);
+        }
+        return found;
+    }
+
+    private static TargetProcess? TryDescribe(int pid)
+    {
+        var uid = ProcFs.StatusNumber(pid, "Uid");
+        if (uid is null || ProcFs.State(pid) is 'Z' or 'X' or null)
+            return null;
+        var executable = ProcFs.Executable(pid);
+        var files = ProcFs.MappedFiles(pid, out var denied) ?? [];
+        var commandLine = ProcFs.CommandLine(pid);
+        if (denied || executable is null)
+        {
+            // Another user's process: we may not read its maps, so judge by its command name.
+            var first = commandLine.Split(' ', 2)[0];
+            var guess = first.Length == 0 ? null : PythonDetector.Detect(first, []);
+            return guess is null ? null : new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), guess.Value.Version + " (not traceable by you)", first, null, commandLine);
+        }
+        var python = PythonDetector.Detect(executable, files);
+        return python is null ? null : new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), python.Value.Version, executable, python.Value.Libpython, commandLine);
+    }
+}

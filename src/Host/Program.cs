@@ -1,0 +1,3 @@
+using Host.Cli;
+
+return await HostApplication.RunAsync(args);
