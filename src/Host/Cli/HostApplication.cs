@@ -49,6 +49,7 @@ internal static class HostApplication
         root.Subcommands.Add(RunCommandFactory.Create(catalog));
         root.Subcommands.Add(ListCommand.Create(catalog));
         root.Subcommands.Add(PsCommand.Create());
+        root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));
         return root;
     }
 
@@ -63,8 +64,10 @@ internal static class HostApplication
         }
         foreach (var error in parse.Errors)
             Console.Error.WriteLine($"error: {error.Message}");
-        var command = string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Skip(1).Select(c => c.Name).Append(parse.CommandResult.Command.Name));
-        Console.Error.WriteLine($"hint: see: host {(parse.CommandResult.Command is RootCommand ? "" : command + " ")}--help");
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, result.Command.Name);
+        Console.Error.WriteLine($"hint: see: host {string.Join("", names.Select(n => n + " "))}--help");
         return ExitCodes.Usage;
     }
 }

@@ -5,7 +5,18 @@ namespace Host.Cli;
 /// <summary>The options every `host run NAME` command has, whatever the capability.</summary>
 internal sealed class RunOptions
 {
-    public Option<int?> Pid { get; } = new("--pid", "-p") { Description = "The process id of the Python process to inspect (see: host ps)" };
+    public Option<int?> Pid { get; } = new("--pid", "-p")
+    {
+        Description = "The process id of the Python process to inspect (see: host ps)",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid > 0)
+                return pid;
+            result.AddError($"'{text}' is not a process id: give a positive number (host ps lists the Python processes)");
+            return null;
+        },
+    };
 
     public Option<string?> Name { get; } = new("--name", "-n") { Description = "Pick the process by name instead: a Python process whose command line contains this text (must be unique)" };
 

@@ -13,11 +13,13 @@ internal sealed class FifoChannel : IChannel
 {
     private const int PollSliceMs = 100;
     private readonly string _hostPath;
+    private readonly Func<bool> _targetAlive;
     private int _fd = -1;
 
-    public FifoChannel(string hostPath, string pathInTarget)
+    public FifoChannel(string hostPath, string pathInTarget, Func<bool> targetAlive)
     {
         _hostPath = hostPath;
+        _targetAlive = targetAlive;
         PathInTarget = pathInTarget;
         _fd = Libc.Open(hostPath, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (_fd < 0)
@@ -54,16 +56,23 @@ internal sealed class FifoChannel : IChannel
             }
             if (hangUp || (count == 0 && connected))
             {
+                if (!_targetAlive())
+                    throw Exited();
                 if (pending.Count > 0)
                     yield return Encoding.UTF8.GetString(pending.ToArray());
                 yield break;
             }
+            if (!connected && !_targetAlive())
+                throw Exited();
             if (!connected && DateTime.UtcNow > openDeadline)
                 throw new CapabilityException(ExitCodes.Timeout,
                     $"the target did not run the payload within {openTimeout.TotalSeconds:0.#} s: a thread holds the GIL and does not release it (for example a long call into C code), or the interpreter is shutting down",
                     "nothing was changed in the target and it keeps running; the injected thread gives up by itself. Try again later, or raise --timeout");
         }
     }
+
+    private static CapabilityException Exited() =>
+        new(ExitCodes.TargetNotFound, "the target process exited before it sent all its results", "nothing is left to inspect");
 
     /// <summary>Waits up to one poll slice; returns bytes read (0 for none) and whether the writer hung up.</summary>
     private unsafe (int Count, bool HangUp) ReadSlice(byte[] buffer)

@@ -43,6 +43,19 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
+    /// <summary>lstat(2) on x86_64/aarch64 glibc, reduced to the owner, which sits at byte 28 (x86_64) or 24 (aarch64).</summary>
+    public static unsafe int? OwnerOf(string path)
+    {
+        var buffer = stackalloc byte[256];
+        if (LStat(path, buffer) != 0)
+            return null;
+        var offset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 28 : 24;
+        return *(int*)(buffer + offset);
+    }
+
+    [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int LStat(string path, byte* buffer);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial int GetEuid();
 

@@ -40,7 +40,8 @@ internal static class ProcFs
     public static string CommandLine(int pid)
     {
         var raw = TryRead($"/proc/{pid}/cmdline") ?? "";
-        return raw.TrimEnd('\0').Replace('\0', ' ');
+        var text = raw.TrimEnd('\0').Replace('\0', ' ');
+        return new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
     }
 
     public static string? Executable(int pid)

@@ -37,7 +37,7 @@ internal static partial class PythonDetector
     private static string Refine(string version, string path)
     {
         var folder = VersionFolder().Match(path);
-        return folder.Success && folder.Groups[1].Value.StartsWith(version + ".", StringComparison.Ordinal)
+        return folder.Success && (version == "unknown" || folder.Groups[1].Value.StartsWith(version + ".", StringComparison.Ordinal))
             ? folder.Groups[1].Value
             : version;
     }

@@ -9,6 +9,7 @@ internal sealed class GdbInjector(TimeSpan timeout) : IInjector
     public Task<ITarget> AttachAsync(int pid, CancellationToken cancellationToken)
     {
         var process = TargetInspector.Inspect(pid);
+        StaleSessions.Sweep();
         var gdb = GdbLocator.Find();
         var agent = Path.Combine(AppContext.BaseDirectory, "libhostagent.so");
         if (!File.Exists(agent))

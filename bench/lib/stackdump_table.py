@@ -1,0 +1,121 @@
+"""Prints bench/stackdump's table for one interpreter.
+
+Usage: python3 stackdump_table.py FACTS_FILE
+FACTS_FILE holds key=value lines written by bench/stackdump:
+  header, note (repeatable), runs, warmup, pause_runs, hyperfine_json,
+  pause_idle_ms, idle_seconds, pause_<name>_ms, skip_<name> (reason a measure is missing).
+Command names in the hyperfine JSON: host, gdb, gdb_readnever, pyrasite.
+"""
+import json
+import statistics
+import sys
+
+LABELS = {
+    "host": "host run stackdump --pid PID",
+    "gdb": "bare gdb -nx -batch -p PID (default)",
+    "gdb_readnever": "bare gdb -nx --readnever -batch -p PID",
+    "pyrasite": "pyrasite PID dump_stacks.py",
+}
+ORDER = ["host", "gdb", "gdb_readnever", "pyrasite"]
+W = 44
+
+
+def read_facts(path):
+    facts, notes = {}, []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if "=" not in line:
+                continue
+            key, value = line.split("=", 1)
+            if key == "note":
+                notes.append(value)
+            else:
+                facts[key] = value
+    return facts, notes
+
+
+def read_times(path):
+    times = {}
+    if not path:
+        return times
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return times
+    for result in data.get("results", []):
+        runs = result.get("times") or []
+        if runs:
+            times[result["command"]] = (statistics.median(runs), min(runs), max(runs), len(runs))
+    return times
+
+
+def verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+def main():
+    facts, notes = read_facts(sys.argv[1])
+    times = read_times(facts.get("hyperfine_json"))
+    out = []
+    out.append("== %s ==" % facts.get("header", "?"))
+    for note in notes:
+        out.append("   %s" % note)
+    out.append("   wall time (%s runs after %s warm-up, hyperfine)   median      min      max"
+               % (facts.get("runs", "?"), facts.get("warmup", "?")))
+    for name in ORDER:
+        label = LABELS[name]
+        if name in times:
+            med, lo, hi, _n = times[name]
+            out.append("   %-*s %8.3f s %8.3f %8.3f" % (W, label, med, lo, hi))
+        else:
+            out.append("   %-*s  skipped: %s" % (W, label, facts.get("skip_" + name, "no figure")))
+
+    pause_runs = facts.get("pause_runs", "?")
+    out.append("   heartbeat: longest gap between two ~1 ms ticks")
+    idle = facts.get("pause_idle_ms")
+    if idle:
+        out.append("   %-*s %8.1f ms" % (W, "idle, %s s, no tool attached" % facts.get("idle_seconds", "?"),
+                                         float(idle)))
+    pauses = {}
+    for name in ORDER:
+        value = facts.get("pause_%s_ms" % name)
+        label = "during %sx %s" % (pause_runs, LABELS[name].replace(" PID", ""))
+        if value:
+            pauses[name] = float(value)
+            out.append("   %-*s %8.1f ms" % (W, label, pauses[name]))
+        else:
+            out.append("   %-*s  skipped: %s" % (W, label, facts.get("skip_" + name, "no figure")))
+
+    out.append("   goals")
+
+    def ratio_line(label, num, den, goal):
+        if num is None or den is None:
+            out.append("   %-*s      n/a   goal <= %-4s (a figure is missing, see above)" % (W, label, goal))
+            return
+        r = num / den
+        out.append("   %-*s %8.2f   goal <= %-4s %s" % (W, label, r, goal, verdict(r <= goal)))
+
+    med = {k: v[0] for k, v in times.items()}
+    host = med.get("host")
+    ratio_line("host / pyrasite (wall, medians)", host, med.get("pyrasite"), 0.5)
+    ratio_line("host / bare gdb attach, default", host, med.get("gdb"), 1.2)
+    ratio_line("host / bare gdb attach, --readnever", host, med.get("gdb_readnever"), 1.2)
+
+    def pause_line(label, attach_name):
+        pause, attach = pauses.get("host"), med.get(attach_name)
+        if pause is None or attach is None:
+            out.append("   %-*s      n/a   goal: pause <= attach (a figure is missing)" % (W, label))
+            return
+        attach_ms = attach * 1000.0
+        out.append("   %-*s %5.0f ms vs %5.0f ms   goal: pause <= attach   %s"
+                   % (W, label, pause, attach_ms, verdict(pause <= attach_ms)))
+
+    pause_line("host max pause vs bare attach, default", "gdb")
+    pause_line("host max pause vs bare attach, --readnever", "gdb_readnever")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
