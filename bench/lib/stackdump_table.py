@@ -3,7 +3,8 @@
 Usage: python3 stackdump_table.py FACTS_FILE
 FACTS_FILE holds key=value lines written by bench/stackdump:
   header, note (repeatable), runs, warmup, pause_runs, hyperfine_json,
-  pause_idle_ms, idle_seconds, pause_<name>_ms, skip_<name> (reason a measure is missing).
+  pause_idle_ms, idle_seconds, pause_<name>_ms, skip_<name> (reason a measure is missing),
+  pause_skip_<name> (reason a heartbeat series is missing).
 Command names in the hyperfine JSON: host, gdb, gdb_readnever, pyrasite.
 """
 import json
@@ -58,10 +59,16 @@ def verdict(ok):
 def main():
     facts, notes = read_facts(sys.argv[1])
     times = read_times(facts.get("hyperfine_json"))
+    for name in list(times):
+        if "skip_" + name in facts:  # e.g. pyrasite runs that did not all dump: not a dump time
+            del times[name]
     out = []
     out.append("== %s ==" % facts.get("header", "?"))
     for note in notes:
         out.append("   %s" % note)
+    if "runs" not in facts:  # interpreter missing or target did not start
+        print("\n".join(out))
+        return
     out.append("   wall time (%s runs after %s warm-up, hyperfine)   median      min      max"
                % (facts.get("runs", "?"), facts.get("warmup", "?")))
     for name in ORDER:
@@ -86,22 +93,25 @@ def main():
             pauses[name] = float(value)
             out.append("   %-*s %8.1f ms" % (W, label, pauses[name]))
         else:
-            out.append("   %-*s  skipped: %s" % (W, label, facts.get("skip_" + name, "no figure")))
+            why = facts.get("pause_skip_" + name, "see the wall time line above")
+            out.append("   %-*s  skipped: %s" % (W, label, why))
 
     out.append("   goals")
 
-    def ratio_line(label, num, den, goal):
+    def ratio_line(label, num, den, goal, missing):
         if num is None or den is None:
-            out.append("   %-*s      n/a   goal <= %-4s (a figure is missing, see above)" % (W, label, goal))
+            why = facts.get("skip_" + missing) if den is None else None
+            why = why or facts.get("skip_host") or "a figure is missing, see above"
+            out.append("   %-*s      n/a   goal <= %-4s SKIPPED: %s" % (W, label, goal, why))
             return
         r = num / den
         out.append("   %-*s %8.2f   goal <= %-4s %s" % (W, label, r, goal, verdict(r <= goal)))
 
     med = {k: v[0] for k, v in times.items()}
     host = med.get("host")
-    ratio_line("host / pyrasite (wall, medians)", host, med.get("pyrasite"), 0.5)
-    ratio_line("host / bare gdb attach, default", host, med.get("gdb"), 1.2)
-    ratio_line("host / bare gdb attach, --readnever", host, med.get("gdb_readnever"), 1.2)
+    ratio_line("host / pyrasite (wall, medians)", host, med.get("pyrasite"), 0.5, "pyrasite")
+    ratio_line("host / bare gdb attach, default", host, med.get("gdb"), 1.2, "gdb")
+    ratio_line("host / bare gdb attach, --readnever", host, med.get("gdb_readnever"), 1.2, "gdb_readnever")
 
     def pause_line(label, attach_name):
         pause, attach = pauses.get("host"), med.get(attach_name)

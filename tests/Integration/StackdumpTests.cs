@@ -83,4 +83,23 @@ public sealed class StackdumpTests
         Assert.Equal(before, await target.AskAsync("status"));
         await target.AssertUnharmedAsync();
     }
+
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Stackdump_works_on_a_program_that_never_started_a_thread(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "lone_main.py");
+
+        for (var i = 0; i < 2; i++)
+        {
+            var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString(), "--locals");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains(", 1 thread", result.Stdout);
+            Assert.Contains("(main thread", result.Stdout);
+            Assert.Contains("in serve_forever", result.Stdout);
+            Assert.Contains("counter = ", result.Stdout);
+        }
+        await target.AssertUnharmedAsync();
+    }
 }

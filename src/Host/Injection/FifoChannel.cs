@@ -54,7 +54,7 @@ internal sealed class FifoChannel : IChannel
                 pending.AddRange(new ArraySegment<byte>(buffer, start, count - start));
                 continue;
             }
-            if (hangUp || (count == 0 && connected))
+            if (hangUp)
             {
                 if (!_targetAlive())
                     throw Exited();

@@ -4,14 +4,14 @@ using Host.Processes;
 namespace Host.Injection.Gdb;
 
 /// <summary>Primitive 1 (attach) for the gdb backend.</summary>
-internal sealed class GdbInjector(TimeSpan timeout) : IInjector
+internal sealed class GdbInjector(TimeSpan timeout, string? agentPath = null) : IInjector
 {
     public Task<ITarget> AttachAsync(int pid, CancellationToken cancellationToken)
     {
         var process = TargetInspector.Inspect(pid);
         StaleSessions.Sweep();
         var gdb = GdbLocator.Find();
-        var agent = Path.Combine(AppContext.BaseDirectory, "libhostagent.so");
+        var agent = agentPath ?? Path.Combine(AppContext.BaseDirectory, "libhostagent.so");
         if (!File.Exists(agent))
             throw new CapabilityException(ExitCodes.Failed, $"the native agent is missing: {agent}", "rebuild host (dotnet build) or reinstall it");
         return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(gdb), agent, timeout));

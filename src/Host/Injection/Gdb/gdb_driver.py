@@ -36,6 +36,8 @@ UNSAFE_FRAME = re.compile(
     r"fork|_Fork|__run_fork_handlers|__libc_fork)$"
 )
 
+AGENT_NEEDS_MAIN_THREAD = -4
+
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 CTYPES = {"int": "int", "long": "long", "pointer": "void*", "string": "char*", "void": "void"}
 
@@ -111,28 +113,23 @@ class Driver(object):
             pass
         return unsafe
 
-    def candidates(self):
-        blocked, elsewhere, unsafe = [], [], []
-        for thread in gdb.selected_inferior().threads():
-            frame = self.unsafe_frame(thread)
-            if frame is not None:
-                unsafe.append((thread, frame))
-                continue
-            number = self.syscall_of(thread.ptid[1])
-            if number in BLOCKING_SYSCALLS:
-                blocked.append((thread, "blocked in " + BLOCKING_SYSCALLS[number]))
-            else:
-                elsewhere.append((thread, "no lock held in its stack"))
-        # A thread that is not the main thread is preferred: the main thread
-        # handles signals, and the less we touch it the better.
-        order = lambda item: item[0].ptid[1] == self.pid
-        return sorted(blocked, key=order) + sorted(elsewhere, key=order), unsafe
-
     def find_safe_thread(self):
+        # Threads blocked in a system call are the best places; stacks are unwound
+        # lazily, since unwinding every thread of a big process costs time.
+        main_last = lambda thread: thread.ptid[1] == self.pid
         while True:
-            safe, unsafe = self.candidates()
-            if safe:
-                return safe[0]
+            threads = sorted(gdb.selected_inferior().threads(), key=main_last)
+            syscalls = dict((t.ptid[1], self.syscall_of(t.ptid[1])) for t in threads)
+            blocked = [t for t in threads if syscalls[t.ptid[1]] in BLOCKING_SYSCALLS]
+            others = [t for t in threads if t not in blocked]
+            unsafe = []
+            for thread in blocked + others:
+                frame = self.unsafe_frame(thread)
+                if frame is None:
+                    number = syscalls[thread.ptid[1]]
+                    how = ("blocked in " + BLOCKING_SYSCALLS[number]) if thread in blocked else "no lock held in its stack"
+                    return thread, how
+                unsafe.append((thread, frame))
             if time.time() > self.deadline or not unsafe:
                 return None, None
             thread, frame = unsafe[0]
@@ -162,6 +159,8 @@ class Driver(object):
         try:
             if kind == "start-agent":
                 value = self.start_agent(call["agent"], call["session"])
+                if value == AGENT_NEEDS_MAIN_THREAD and self.move_to_main_thread():
+                    value = self.start_agent(call["agent"], call["session"])
             else:
                 value = self.call_function(call["function"], call.get("returns", "long"),
                                            call.get("args", []))
@@ -171,6 +170,15 @@ class Driver(object):
             return False
         self.emit(event="result", function=call.get("function", kind), value=value)
         return True
+
+    def move_to_main_thread(self):
+        """Python 2 without threads: the GIL must be created on the main thread."""
+        for thread in gdb.selected_inferior().threads():
+            if thread.ptid[1] == self.pid and self.unsafe_frame(thread) is None:
+                thread.switch()
+                self.emit(event="safe-point", tid=self.pid, how="main thread (Python 2 without threads)")
+                return True
+        return False
 
     def call_function(self, function, returns, args):
         if not NAME.match(function):

@@ -1,0 +1,40 @@
+using Host.Plugins.Stackdump;
+
+namespace Host.Tests.Unit.Plugins;
+
+public sealed class TextRendererTests
+{
+    [Fact]
+    public void A_dump_renders_like_a_traceback_per_thread()
+    {
+        var dump = new StackDump(42, "3.12.1", "/usr/bin/python3.12",
+        [
+            new ThreadStack(1001, 42, "MainThread", false, true,
+            [
+                new StackFrame("/app/main.py", 10, "<module>", "main()", null),
+                new StackFrame("/app/main.py", 7, "Server.serve", "self.accept()", [["self", "<Server>"], ["port", "8080"]]),
+            ]),
+            new ThreadStack(1002, null, null, null, false, []),
+        ]);
+        var output = new StringWriter { NewLine = "\n" };
+
+        TextRenderer.Write(dump, output);
+
+        Assert.Equal(
+            """
+            Process 42: Python 3.12.1 (/usr/bin/python3.12), 2 threads
+
+            Thread 1001 "MainThread" (main thread, native id 42):
+              File "/app/main.py", line 10, in <module>
+                main()
+              File "/app/main.py", line 7, in Server.serve
+                self.accept()
+                  self = <Server>
+                  port = 8080
+
+            Thread 1002:
+              (no Python frames)
+
+            """.Replace("\r\n", "\n"), output.ToString());
+    }
+}
