@@ -34,7 +34,7 @@ public sealed class StackdumpCapability : ICapability
         var parameters = JsonSerializer.Serialize(new { channel = channel.PathInTarget, locals = withLocals, repr_limit = 200 });
         context.Progress.Report("stopping at a safe point to start the agent thread");
         await target.RunPythonAsync(new PythonPayload("stackdump", PayloadSource.Value, parameters), cancellationToken).ConfigureAwait(false);
-        context.Progress.Report("waiting for the agent thread to take the GIL");
+        context.Progress.Report("agent thread started; waiting for it to take the GIL and send the stacks");
         return await DumpReader.ReadAsync(channel, target.Process, context.Timeout, cancellationToken).ConfigureAwait(false);
     }
 

@@ -9,15 +9,15 @@ namespace Host.Cli;
 /// <summary>Builds `host run NAME` for every capability in the catalog, with its own options.</summary>
 internal static class RunCommandFactory
 {
-    public static Command Create(CapabilityCatalog catalog)
+    public static Command Create(CapabilityCatalog catalog, Option<bool> verbose)
     {
         var run = new Command("run", "Run a capability against a Python process (host list shows them all)");
         foreach (var entry in catalog.Runnable)
-            run.Subcommands.Add(CreateFor(entry.Capability!));
+            run.Subcommands.Add(CreateFor(entry.Capability!, verbose));
         return run;
     }
 
-    private static Command CreateFor(ICapability capability)
+    private static Command CreateFor(ICapability capability, Option<bool> verbose)
     {
         var command = new Command(capability.Name, capability.Description);
         var common = new RunOptions();
@@ -30,13 +30,13 @@ internal static class RunCommandFactory
             own[descriptor.Name] = option;
             command.Options.Add(option);
         }
-        command.SetAction((parse, cancellationToken) => RunAsync(capability, parse, common, own, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(capability, parse, common, own, parse.GetValue(verbose), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ICapability capability, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ICapability capability, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, CancellationToken cancellationToken)
     {
-        var progress = new TerminalProgress();
+        var progress = new TerminalProgress(verbose);
         var timeoutSeconds = parse.GetValue(common.Timeout);
         if (timeoutSeconds is <= 0 or > 3600)
             throw new CapabilityException(ExitCodes.Usage, $"--timeout must be between 0 and 3600 seconds, not {timeoutSeconds}");
@@ -48,7 +48,9 @@ internal static class RunCommandFactory
         try
         {
             var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout), output, progress, timeout);
-            return await capability.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            var exitCode = await capability.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            progress.Report("finished");
+            return exitCode;
         }
         finally
         {

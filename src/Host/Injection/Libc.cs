@@ -16,6 +16,7 @@ internal static partial class Libc
     public const int EAGAIN = 11;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
+    public const int SIGCONT = 18;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd

@@ -16,7 +16,18 @@ internal sealed class GdbRunner(string gdbPath)
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-    public async Task<GdbTranscript> RunAsync(int pid, IReadOnlyList<GdbCall> calls, TimeSpan timeout)
+    /// <summary>
+    /// The target was running before gdb (we refuse stopped targets), so if it is now stopped with no
+    /// tracer, gdb died before it could detach cleanly and the kernel left the attach SIGSTOP pending.
+    /// </summary>
+    private static void ResumeIfLeftStopped(int pid)
+    {
+        if (Processes.ProcFs.State(pid) == 'T' && Processes.ProcFs.StatusNumber(pid, "TracerPid") == 0)
+            Libc.Kill(pid, Libc.SIGCONT);
+    }
+
+    /// <param name="libraries">Regular expressions of shared libraries whose symbols the calls need besides libc and the loader.</param>
+    public async Task<GdbTranscript> RunAsync(int pid, IReadOnlyList<GdbCall> calls, TimeSpan timeout, IReadOnlyList<string>? libraries = null)
     {
         using var scratch = new PrivateDirectory();
         var driver = scratch.File("gdb_driver.py");
@@ -24,7 +35,7 @@ internal sealed class GdbRunner(string gdbPath)
         var result = scratch.File("result.jsonl");
         var log = scratch.File("gdb.log");
         await File.WriteAllTextAsync(driver, EmbeddedFile.Read("gdb_driver.py")).ConfigureAwait(false);
-        var planJson = JsonSerializer.Serialize(new { pid, result, timeout = timeout.TotalSeconds, calls }, Json);
+        var planJson = JsonSerializer.Serialize(new { pid, result, timeout = timeout.TotalSeconds, calls, libraries = libraries ?? [] }, Json);
         await File.WriteAllTextAsync(plan, planJson).ConfigureAwait(false);
 
         var command = CliWrap.Cli.Wrap("setsid")
@@ -46,6 +57,7 @@ internal sealed class GdbRunner(string gdbPath)
                 Libc.Kill(running.ProcessId, Libc.SIGKILL);
         }
         var exit = await running.Task.ConfigureAwait(false);
+        ResumeIfLeftStopped(pid);
         var events = new List<GdbEvent>();
         if (File.Exists(result))
         {

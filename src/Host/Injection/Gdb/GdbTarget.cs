@@ -22,7 +22,7 @@ internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, st
         if (!CName().IsMatch(call.Function))
             throw new CapabilityException(ExitCodes.Usage, $"'{call.Function}' is not a C function name");
         var returns = call.Returns.ToString().ToLowerInvariant();
-        var transcript = await gdb.RunAsync(Process.Pid, [GdbCall.CallFunction(call.Function, returns, call.Arguments)], timeout).ConfigureAwait(false);
+        var transcript = await gdb.RunAsync(Process.Pid, [GdbCall.CallFunction(call.Function, returns, call.Arguments)], timeout, ["libpython"]).ConfigureAwait(false);
         var result = GdbOutcome.Check(transcript, Process, timeout).Single();
         if (result.Value is not { } value || value.ValueKind == System.Text.Json.JsonValueKind.Null)
             return new NativeValue(null, null);

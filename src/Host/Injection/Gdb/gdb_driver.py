@@ -57,7 +57,7 @@ class Driver(object):
         for command in ("set pagination off", "set confirm off", "set verbose off",
                         "set print thread-events off", "set unwindonsignal on",
                         "set unwind-on-terminating-exception on",
-                        "set auto-solib-add on", "set width 0"):
+                        "set auto-solib-add off", "set width 0"):
             gdb.execute(command, to_string=True)
         try:
             gdb.execute("attach %d" % self.pid, to_string=True)
@@ -65,6 +65,11 @@ class Driver(object):
             self.emit(event="error", kind="attach", message=str(error))
             return
         try:
+            # Reading every library's symbols costs more than the rest of the attach; only the C
+            # library and the loader (malloc, dlopen, their frames), plus any the plan names
+            # (libpython for Python API calls), are needed.
+            libraries = "|".join(["libc[.-]", "ld-linux", "libpthread", "libdl[.-]", "libgcc_s"] + self.plan.get("libraries", []))
+            gdb.execute("sharedlibrary " + libraries, to_string=True)
             self.emit(event="attached", threads=len(gdb.selected_inferior().threads()))
             thread, how = self.find_safe_thread()
             if thread is None:
