@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Host.Abstractions;
 using Host.Catalog;
+using Host.Injection.Gdb;
 
 namespace Host.Cli;
 
@@ -16,10 +17,12 @@ internal static class HostApplication
         // (detach, remove files) instead of the runtime exiting under our feet.
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupt.Cancel(); };
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupt.Cancel(); });
+        // gdb's start-up overlaps with ours; unused, it quits without touching anything.
+        await using var gdb = GdbPrestart.ForArguments(args);
         try
         {
             var catalog = CapabilityCatalog.Discover(PluginFolders.All());
-            var root = BuildRoot(catalog);
+            var root = BuildRoot(catalog, gdb);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
                 return UsageError(parse, catalog, args);
@@ -41,12 +44,12 @@ internal static class HostApplication
         }
     }
 
-    private static RootCommand BuildRoot(CapabilityCatalog catalog)
+    private static RootCommand BuildRoot(CapabilityCatalog catalog, PendingGdb? gdb)
     {
         var root = new RootCommand("host: attach to a running CPython process and look inside it, without restarting it.");
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces of errors)", Recursive = true };
         root.Options.Add(verbose);
-        root.Subcommands.Add(RunCommandFactory.Create(catalog));
+        root.Subcommands.Add(RunCommandFactory.Create(catalog, verbose, gdb));
         root.Subcommands.Add(ListCommand.Create(catalog));
         root.Subcommands.Add(PsCommand.Create());
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));

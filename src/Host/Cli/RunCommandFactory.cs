@@ -9,15 +9,15 @@ namespace Host.Cli;
 /// <summary>Builds `host run NAME` for every capability in the catalog, with its own options.</summary>
 internal static class RunCommandFactory
 {
-    public static Command Create(CapabilityCatalog catalog, Option<bool> verbose)
+    public static Command Create(CapabilityCatalog catalog, Option<bool> verbose, PendingGdb? prestarted)
     {
         var run = new Command("run", "Run a capability against a Python process (host list shows them all)");
         foreach (var entry in catalog.Runnable)
-            run.Subcommands.Add(CreateFor(entry.Capability!, verbose));
+            run.Subcommands.Add(CreateFor(entry.Capability!, verbose, prestarted));
         return run;
     }
 
-    private static Command CreateFor(ICapability capability, Option<bool> verbose)
+    private static Command CreateFor(ICapability capability, Option<bool> verbose, PendingGdb? prestarted)
     {
         var command = new Command(capability.Name, capability.Description);
         var common = new RunOptions();
@@ -30,11 +30,11 @@ internal static class RunCommandFactory
             own[descriptor.Name] = option;
             command.Options.Add(option);
         }
-        command.SetAction((parse, cancellationToken) => RunAsync(capability, parse, common, own, parse.GetValue(verbose), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(capability, parse, common, own, parse.GetValue(verbose), prestarted, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ICapability capability, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ICapability capability, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, PendingGdb? prestarted, CancellationToken cancellationToken)
     {
         var progress = new TerminalProgress(verbose);
         var timeoutSeconds = parse.GetValue(common.Timeout);
@@ -47,7 +47,7 @@ internal static class RunCommandFactory
         var output = outputPath is null ? Console.Out : OpenOutput(outputPath);
         try
         {
-            var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout), output, progress, timeout);
+            var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout, prestarted: prestarted), output, progress, timeout);
             var exitCode = await capability.RunAsync(context, cancellationToken).ConfigureAwait(false);
             progress.Report("finished");
             return exitCode;

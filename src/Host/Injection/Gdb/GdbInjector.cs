@@ -4,7 +4,7 @@ using Host.Processes;
 namespace Host.Injection.Gdb;
 
 /// <summary>Primitive 1 (attach) for the gdb backend.</summary>
-internal sealed class GdbInjector(TimeSpan timeout, string? agentPath = null) : IInjector
+internal sealed class GdbInjector(TimeSpan timeout, string? agentPath = null, PendingGdb? prestarted = null) : IInjector
 {
     public Task<ITarget> AttachAsync(int pid, CancellationToken cancellationToken)
     {
@@ -14,6 +14,6 @@ internal sealed class GdbInjector(TimeSpan timeout, string? agentPath = null) : 
         var agent = agentPath ?? Path.Combine(AppContext.BaseDirectory, "libhostagent.so");
         if (!File.Exists(agent))
             throw new CapabilityException(ExitCodes.Failed, $"the native agent is missing: {agent}", "rebuild host (dotnet build) or reinstall it");
-        return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(gdb), agent, timeout));
+        return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(gdb, prestarted), agent, timeout));
     }
 }

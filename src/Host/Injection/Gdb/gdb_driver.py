@@ -10,6 +10,7 @@
 # whose stack shows malloc, free, the dynamic loader or thread creation. If no
 # thread qualifies, the innermost unsafe frame is run to completion ("finish")
 # and the threads are examined again, within the plan's deadline.
+import errno
 import json
 import os
 import re
@@ -68,7 +69,8 @@ class Driver(object):
             # Reading every library's symbols costs more than the rest of the attach; only the C
             # library and the loader (malloc, dlopen, their frames), plus any the plan names
             # (libpython for Python API calls), are needed.
-            libraries = "|".join(["libc[.-]", "ld-linux", "libpthread", "libdl[.-]", "libgcc_s"] + self.plan.get("libraries", []))
+            # gdb's regular expressions are POSIX basic ones: alternation is a backslash and a bar.
+            libraries = "\\|".join(["libc[.-]", "ld-linux", "libpthread", "libdl[.-]", "libgcc_s"] + self.plan.get("libraries", []))
             gdb.execute("sharedlibrary " + libraries, to_string=True)
             self.emit(event="attached", threads=len(gdb.selected_inferior().threads()))
             thread, how = self.find_safe_thread()
@@ -217,10 +219,32 @@ class Driver(object):
         return int(gdb.parse_and_eval('(int)((int(*)(const char*))%d)(%s)' % (address, self.literal(session))))
 
 
+def host_alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError as error:
+        return error.errno == errno.EPERM
+
+
+def wait_for_plan(path):
+    # gdb is started before the host knows what to do; the plan arrives as a file (renamed into
+    # place whole). No plan, no attach: quit when the host is gone or removed our folder.
+    host = int(os.environ.get("HOST_PID", "0"))
+    folder = os.path.dirname(path)
+    started = time.time()
+    while not os.path.exists(path):
+        if not os.path.isdir(folder) or (host and not host_alive(host)) or time.time() - started > 600:
+            return None
+        time.sleep(0.002)
+    with open(path) as f:
+        return json.load(f)
+
+
 def main():
-    with open(os.environ["HOST_GDB_PLAN"]) as f:
-        plan = json.load(f)
-    Driver(plan).run()
+    plan = wait_for_plan(os.environ["HOST_GDB_PLAN"])
+    if plan is not None:
+        Driver(plan).run()
 
 
 main()
