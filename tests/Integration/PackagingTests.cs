@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Host.Tests.Support;
+
+namespace Host.Tests.Integration;
+
+/// <summary>`dotnet pack` + `dotnet tool install` gives a working `host` command, plugins and agent included.</summary>
+public sealed class PackagingTests
+{
+    [Fact]
+    public async Task The_packed_tool_installs_and_dumps_a_real_process()
+    {
+        var work = Directory.CreateTempSubdirectory("host-test-pack-").FullName;
+        try
+        {
+            await Run("dotnet", "pack", Path.Combine(RepoPaths.Root, "src", "Host", "Host.csproj"), "-c", "Release", "-o", Path.Combine(work, "feed"), "--nologo");
+            await Run("dotnet", "tool", "install", "--tool-path", Path.Combine(work, "tools"), "--add-source", Path.Combine(work, "feed"), "Host.Tool");
+            await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
+
+            var output = await Run(Path.Combine(work, "tools", "host"), "run", "stackdump", "--pid", target.Pid.ToString());
+
+            Assert.Contains("in sleeping_worker", output);
+            await target.AssertUnharmedAsync();
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<string> Run(string program, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: {await stdout} {await stderr}");
+        return await stdout;
+    }
+}
