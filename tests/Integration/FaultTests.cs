@@ -123,16 +123,28 @@ public sealed class FaultTests
     public async Task A_target_in_its_own_mount_namespace_with_a_private_tmp_is_dumped()
     {
         var python = Interpreters.Default;
-        var wrapper = new[] { "unshare", "--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"" };
-        await using var target = await PythonTarget.StartAsync(python, "threads_target.py", wrapper: wrapper);
-        Assert.NotEqual(new FileInfo("/proc/self/ns/mnt").LinkTarget, new FileInfo($"/proc/{target.Pid}/ns/mnt").LinkTarget);
+        // The checkout may itself live under /tmp, which the target's namespace hides: run a copy.
+        var outside = Path.Combine("/var/tmp", $"host-test-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(outside);
+        try
+        {
+            var script = Path.Combine(outside, "threads_target.py");
+            File.Copy(RepoPaths.Fixture("threads_target.py"), script);
+            var wrapper = new[] { "unshare", "--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"" };
+            await using var target = await PythonTarget.StartAsync(python, script, wrapper: wrapper);
+            Assert.NotEqual(new FileInfo("/proc/self/ns/mnt").LinkTarget, new FileInfo($"/proc/{target.Pid}/ns/mnt").LinkTarget);
 
-        var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString());
+            var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString());
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("in sleeping_worker", result.Stdout);
-        Assert.Empty(Directory.GetFileSystemEntries($"/proc/{target.Pid}/root/tmp"));
-        await target.AssertUnharmedAsync();
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("in sleeping_worker", result.Stdout);
+            Assert.Empty(Directory.GetFileSystemEntries($"/proc/{target.Pid}/root/tmp"));
+            await target.AssertUnharmedAsync();
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
     }
 
     [Fact]

@@ -102,4 +102,25 @@ public sealed class StackdumpTests
         }
         await target.AssertUnharmedAsync();
     }
+
+    [Fact]
+    public async Task Stackdump_writes_to_the_file_given_with_o()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
+        var file = Path.Combine(Path.GetTempPath(), $"host-test-output-{Guid.NewGuid():N}.json");
+        try
+        {
+            var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString(), "--format", "json", "-o", file);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("", result.Stdout);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+            Assert.Equal(3, json.RootElement.GetProperty("threads").GetArrayLength());
+            await target.AssertUnharmedAsync();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -31,10 +31,11 @@ public sealed class PythonTarget : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the fixture, optionally behind a wrapper command (unshare, runuser...).</summary>
+    /// <summary>Starts the fixture (a name in tests/fixtures, or a full path), optionally behind a wrapper command (unshare, runuser...).</summary>
     public static async Task<PythonTarget> StartAsync(Interpreter interpreter, string fixture, IEnumerable<string>? arguments = null, IEnumerable<string>? wrapper = null, bool answersCommands = true)
     {
-        var command = (wrapper ?? []).Concat([interpreter.Path, "-u", RepoPaths.Fixture(fixture)]).Concat(arguments ?? []).ToList();
+        var script = Path.IsPathRooted(fixture) ? fixture : RepoPaths.Fixture(fixture);
+        var command = (wrapper ?? []).Concat([interpreter.Path, "-u", script]).Concat(arguments ?? []).ToList();
         var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,

@@ -67,7 +67,7 @@ internal sealed class FifoChannel : IChannel
             if (!connected && DateTime.UtcNow > openDeadline)
                 throw new CapabilityException(ExitCodes.Timeout,
                     $"the target did not run the payload within {openTimeout.TotalSeconds:0.#} s: a thread holds the GIL and does not release it (for example a long call into C code), or the interpreter is shutting down",
-                    "nothing was changed in the target and it keeps running; the injected thread gives up by itself. Try again later, or raise --timeout");
+                    "nothing was changed in the target and it keeps running; the agent thread still waiting for the GIL ends quietly once it gets it. Try again later, or raise --timeout");
         }
     }
 
