@@ -1,7 +1,7 @@
 /*
  * The agent that `host` loads into a running CPython process.
  *
- * gdb calls host_agent_start_v1() from a thread stopped at a safe point (one
+ * gdb calls host_agent_start_<id>() from a thread stopped at a safe point (one
  * that holds no allocator or loader lock). That call must stay tiny: it copies
  * the session path, starts a detached thread and returns. Only that new thread
  * touches Python, and only after taking the GIL the normal way, so no Python
@@ -56,12 +56,18 @@ struct python_api {
  * any module the payload imported that the target had not, so nothing is left
  * behind in sys.modules. Every error is swallowed: the target's own output must
  * never change because of us.
+ * While the payload runs, the GIL switch interval is shortened (and then put
+ * back): each time the payload does I/O it gives up the GIL, and with busy
+ * threads in the target every way back would otherwise cost up to 5 ms.
  */
 static const char BOOTSTRAP[] =
     "def _host_bootstrap(session):\n"
     "    import sys\n"
     "    before = set(sys.modules)\n"
+    "    interval = getattr(sys, 'getswitchinterval', lambda: None)()\n"
     "    try:\n"
+    "        if interval is not None and interval > 0.0005:\n"
+    "            sys.setswitchinterval(0.0005)\n"
     "        import os\n"
     "        path = os.path.join(session, 'payload.py')\n"
     "        f = open(path, 'rb')\n"
@@ -77,6 +83,8 @@ static const char BOOTSTRAP[] =
     "    except BaseException:\n"
     "        pass\n"
     "    finally:\n"
+    "        if interval is not None and interval > 0.0005:\n"
+    "            sys.setswitchinterval(interval)\n"
     "        for name in set(sys.modules) - before:\n"
     "            sys.modules.pop(name, None)\n"
     "_host_bootstrap(_host_session)\n";
@@ -170,7 +178,14 @@ static int prepare_python2(struct python_api *api)
     return HOST_AGENT_OK;
 }
 
-__attribute__((visibility("default"))) int host_agent_start_v1(const char *session)
+#ifndef HOST_AGENT_ID
+#error "build with -DHOST_AGENT_ID=<id> (native/agent.targets does)"
+#endif
+#define HOST_CONCAT2(a, b) a##b
+#define HOST_CONCAT(a, b) HOST_CONCAT2(a, b)
+
+/* Named host_agent_start_<id of this source>: see native/agent.targets. */
+__attribute__((visibility("default"))) int HOST_CONCAT(host_agent_start_, HOST_AGENT_ID)(const char *session)
 {
     if (session == NULL || session[0] != '/')
         return HOST_AGENT_BAD_ARGUMENT;

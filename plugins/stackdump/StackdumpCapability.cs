@@ -20,7 +20,7 @@ public sealed class StackdumpCapability : ICapability
     {
         var dump = await DumpAsync(context, context.Arguments.GetFlag("locals"), cancellationToken).ConfigureAwait(false);
         if (context.Arguments.GetText("format") == "json")
-            await context.Output.WriteLineAsync(JsonSerializer.Serialize(dump, new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize(dump, DumpJson.Default.StackDump)).ConfigureAwait(false);
         else
             TextRenderer.Write(dump, context.Output);
         return ExitCodes.Ok;

@@ -103,11 +103,8 @@ def _main():
     try:
         hello = python_info()
         hello["type"] = "hello"
-        channel.send(hello)
         threads = _snapshot()
-        for thread in threads:
-            channel.send(thread)
-        channel.send({"type": "done", "threads": len(threads)})
+        channel.send_all([hello] + threads + [{"type": "done", "threads": len(threads)}])
     except ChannelClosed:
         pass
     except Exception as error:

@@ -23,26 +23,43 @@ class ChannelClosed(Exception):
 
 
 class _Channel(object):
+    # The descriptor stays non-blocking: a full FIFO (a slow or stopped host) is waited on with a
+    # bound, so the payload can never hang the agent thread for good.
+    WRITE_TIMEOUT = 10.0
+
     def __init__(self, path):
         try:
             # Non-blocking open fails with ENXIO instead of hanging when no one reads.
             self._fd = _os.open(path, _os.O_WRONLY | _os.O_NONBLOCK)
         except OSError as error:
             raise ChannelClosed(str(error))
-        import fcntl
-        flags = fcntl.fcntl(self._fd, fcntl.F_GETFL)
-        fcntl.fcntl(self._fd, fcntl.F_SETFL, flags & ~_os.O_NONBLOCK)
 
     def send(self, message):
-        data = (_json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
+        self.send_all([message])
+
+    def send_all(self, messages):
+        """Writes many messages with as few system calls (and GIL hand-overs) as possible."""
+        data = "".join(_json.dumps(m, separators=(",", ":")) + "\n" for m in messages).encode("utf-8")
         while data:
             try:
                 written = _os.write(self._fd, data)
             except OSError as error:
                 if error.errno == _errno.EINTR:
                     continue
+                if error.errno == _errno.EAGAIN:
+                    self._wait_writable()
+                    continue
                 raise ChannelClosed(str(error))
             data = data[written:]
+
+    def _wait_writable(self):
+        import select
+        try:
+            ready = select.select([], [self._fd], [], self.WRITE_TIMEOUT)[1]
+        except (OSError, select.error):
+            ready = []
+        if not ready:
+            raise ChannelClosed("the host stopped reading")
 
     def close(self):
         if self._fd is not None:

@@ -11,8 +11,8 @@ internal sealed record GdbCall(
     [property: JsonPropertyName("agent")] string? Agent = null,
     [property: JsonPropertyName("session")] string? Session = null)
 {
-    public static GdbCall StartAgent(string agentPathInTarget, string sessionPathInTarget) =>
-        new("start-agent", Function: "host_agent_start_v1", Agent: agentPathInTarget, Session: sessionPathInTarget);
+    public static GdbCall StartAgent(string agentPathInTarget, string entryPoint, string sessionPathInTarget) =>
+        new("start-agent", Function: entryPoint, Agent: agentPathInTarget, Session: sessionPathInTarget);
 
     public static GdbCall CallFunction(string function, string returns, IReadOnlyList<object> args) =>
         new("call", function, returns, args);

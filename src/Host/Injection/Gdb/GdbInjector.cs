@@ -11,9 +11,7 @@ internal sealed class GdbInjector(TimeSpan timeout, string? agentPath = null, Pe
         var process = TargetInspector.Inspect(pid);
         StaleSessions.Sweep();
         var gdb = GdbLocator.Find();
-        var agent = agentPath ?? Path.Combine(AppContext.BaseDirectory, "libhostagent.so");
-        if (!File.Exists(agent))
-            throw new CapabilityException(ExitCodes.Failed, $"the native agent is missing: {agent}", "rebuild host (dotnet build) or reinstall it");
+        var agent = AgentLibrary.Find(agentPath);
         return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(gdb, prestarted), agent, timeout));
     }
 }

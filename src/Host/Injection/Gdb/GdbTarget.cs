@@ -5,7 +5,7 @@ using Host.Processes;
 namespace Host.Injection.Gdb;
 
 /// <summary>The injection primitives on top of gdb. Each primitive is one short attach-call-detach.</summary>
-internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, string agentPath, TimeSpan timeout) : ITarget
+internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibrary agent, TimeSpan timeout) : ITarget
 {
     private SessionDirectory? _session;
 
@@ -46,8 +46,8 @@ internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, st
         var session = Session();
         session.WriteText("payload.py", EmbeddedFile.Read("prelude.py") + "\n# --- " + payload.Name + " ---\n" + payload.Source);
         session.WriteText("params.json", payload.ParametersJson);
-        session.Copy(agentPath, "libhostagent.so");
-        var start = GdbCall.StartAgent(session.TargetFile("libhostagent.so"), session.TargetPath);
+        session.Copy(agent.Path, "libhostagent.so");
+        var start = GdbCall.StartAgent(session.TargetFile("libhostagent.so"), agent.EntryPoint, session.TargetPath);
         var transcript = await gdb.RunAsync(Process.Pid, [start], timeout).ConfigureAwait(false);
         var result = GdbOutcome.Check(transcript, Process, timeout).Single();
         var status = result.Value?.GetInt32() ?? -100;

@@ -165,9 +165,9 @@ class Driver(object):
         kind = call.get("kind", "call")
         try:
             if kind == "start-agent":
-                value = self.start_agent(call["agent"], call["session"])
+                value = self.start_agent(call["agent"], call["function"], call["session"])
                 if value == AGENT_NEEDS_MAIN_THREAD and self.move_to_main_thread():
-                    value = self.start_agent(call["agent"], call["session"])
+                    value = self.start_agent(call["agent"], call["function"], call["session"])
             else:
                 value = self.call_function(call["function"], call.get("returns", "long"),
                                            call.get("args", []))
@@ -203,10 +203,11 @@ class Driver(object):
             return None if int(value) == 0 else value.string(errors="replace")
         return int(value)
 
-    def start_agent(self, agent, session):
+    def start_agent(self, agent, symbol, session):
         # The agent stays loaded once it is there (a library cannot unload the
         # code its own thread runs), so later sessions reuse it through dlsym.
-        symbol = "host_agent_start_v1"
+        if not NAME.match(symbol):
+            raise ValueError("not a C function name: %r" % symbol)
         address = int(gdb.parse_and_eval('(void*)dlsym((void*)0, %s)' % self.literal(symbol)))
         if address == 0:
             handle = int(gdb.parse_and_eval('(void*)dlopen(%s, 258)' % self.literal(agent)))
@@ -243,6 +244,8 @@ def main():
     plan = wait_for_plan(os.environ["HOST_GDB_PLAN"])
     if plan is not None:
         Driver(plan).run()
+    # Detached (or never attached): gdb's own tear-down would only cost the user time.
+    os._exit(0)
 
 
 main()
