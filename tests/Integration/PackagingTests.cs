@@ -13,7 +13,18 @@ public sealed class PackagingTests
         try
         {
             await Run("dotnet", "pack", Path.Combine(RepoPaths.Root, "src", "Host", "Host.csproj"), "-c", "Release", "-o", Path.Combine(work, "feed"), "--nologo");
-            await Run("dotnet", "tool", "install", "--tool-path", Path.Combine(work, "tools"), "--add-source", Path.Combine(work, "feed"), "Host.Tool");
+            // Only the local feed: a package of the same name elsewhere must never be picked.
+            var config = Path.Combine(work, "nuget.config");
+            await File.WriteAllTextAsync(config, $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{Path.Combine(work, "feed")}" />
+                  </packageSources>
+                </configuration>
+                """);
+            await Run("dotnet", "tool", "install", "--tool-path", Path.Combine(work, "tools"), "--configfile", config, "Host.Tool");
             await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
 
             var output = await Run(Path.Combine(work, "tools", "host"), "run", "stackdump", "--pid", target.Pid.ToString());
