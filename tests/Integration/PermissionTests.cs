@@ -15,8 +15,7 @@ public sealed class PermissionTests
     [Fact]
     public async Task A_user_attaching_to_a_root_process_is_told_why_it_is_denied()
     {
-        EnsureUser();
-        var python = Interpreters.System ?? throw new InvalidOperationException("this test needs /usr/bin/python3, which every user can run");
+        var python = PrepareUserAndPython();
         await using var target = await PythonTarget.StartAsync(python, "threads_target.py");
 
         var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], asUser: User);
@@ -30,8 +29,7 @@ public sealed class PermissionTests
     [Fact]
     public async Task A_user_can_dump_its_own_process()
     {
-        EnsureUser();
-        var python = Interpreters.System ?? throw new InvalidOperationException("this test needs /usr/bin/python3, which every user can run");
+        var python = PrepareUserAndPython();
         await using var target = await PythonTarget.StartAsync(python, "threads_target.py", wrapper: ["runuser", "-u", User, "--"]);
 
         var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], asUser: User);
@@ -44,8 +42,7 @@ public sealed class PermissionTests
     [Fact]
     public async Task Root_dumping_another_users_process_hands_the_session_files_to_that_user()
     {
-        EnsureUser();
-        var python = Interpreters.System ?? throw new InvalidOperationException("this test needs /usr/bin/python3, which every user can run");
+        var python = PrepareUserAndPython();
         await using var target = await PythonTarget.StartAsync(python, "threads_target.py", wrapper: ["runuser", "-u", User, "--"]);
 
         var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString());
@@ -54,6 +51,13 @@ public sealed class PermissionTests
         Assert.Contains("in sleeping_worker", result.Stdout);
         result.AssertNoFilesLeft();
         await target.AssertUnharmedAsync();
+    }
+
+    /// <summary>The test user exists, and the interpreter it can run (Debian's, not root's pyenv).</summary>
+    private static Interpreter PrepareUserAndPython()
+    {
+        EnsureUser();
+        return Interpreters.System ?? throw new InvalidOperationException("this test needs /usr/bin/python3, which every user can run");
     }
 
     private static void EnsureUser()
