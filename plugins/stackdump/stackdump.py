@@ -50,7 +50,8 @@ def _frame_record(frame, with_locals):
     if with_locals:
         values = []
         try:
-            names = list(frame.f_locals.items())
+            # A module-level frame's locals are the module's globals: noise, not state.
+            names = [] if frame.f_locals is frame.f_globals else list(frame.f_locals.items())
         except Exception:
             names = []
         for name, value in names[:100]:

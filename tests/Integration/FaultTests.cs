@@ -105,7 +105,7 @@ public sealed class FaultTests
     [Fact]
     public async Task A_target_that_exits_while_being_dumped_gives_a_clear_error_and_leaves_no_files()
     {
-        foreach (var lifetime in new[] { "0.05", "0.15", "0.25", "0.35", "0.5" })
+        foreach (var lifetime in new[] { "0.02", "0.05", "0.08", "0.1", "0.13", "0.15", "0.18", "0.2", "0.25", "0.3", "0.35", "0.5" })
         {
             await using var target = await PythonTarget.StartAsync(Interpreters.Default, "exits_soon.py", [lifetime], answersCommands: false);
 

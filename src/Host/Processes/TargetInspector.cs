@@ -39,14 +39,40 @@ internal static class TargetInspector
         var executable = ProcFs.Executable(pid);
         var files = ProcFs.MappedFiles(pid, out var denied);
         if (denied || files is null && executable is null && ProcFs.Exists(pid))
+        {
+            // An exiting process refuses /proc reads just like a forbidden one does.
+            if (ExitsShortly(pid))
+                throw ExitedDuringInspection(pid);
             throw PermissionAdvisor.Denied(pid, uid, user);
+        }
         if (files is null)
             throw NotFound(pid);
-        var python = PythonDetector.Detect(executable, files)
-            ?? throw new CapabilityException(ExitCodes.TargetNotFound,
+        var python = PythonDetector.Detect(executable, files);
+        if (python is null)
+        {
+            // No program and no mappings: a kernel thread, or a process in the middle of exiting.
+            if (executable is null && files.Count == 0 && ExitsShortly(pid))
+                throw ExitedDuringInspection(pid);
+            throw new CapabilityException(ExitCodes.TargetNotFound,
                 $"process {pid} ({Describe(executable, commandLine)}) is not a CPython process",
                 "host ps lists the Python processes you can attach to");
-        return new TargetProcess(pid, uid, user, python.Version, executable ?? "?", python.Libpython, commandLine);
+        }
+        return new TargetProcess(pid, uid, user, python.Value.Version, executable ?? "?", python.Value.Libpython, commandLine);
+    }
+
+    private static CapabilityException ExitedDuringInspection(int pid) =>
+        new(ExitCodes.TargetNotFound, $"process {pid} exited while host was inspecting it", "there is nothing left to inspect");
+
+    /// <summary>True when the process is gone or a zombie, now or within 100 ms.</summary>
+    public static bool ExitsShortly(int pid)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            if (ProcFs.State(pid) is null or 'Z' or 'X')
+                return true;
+            Thread.Sleep(10);
+        }
+        return false;
     }
 
     public static CapabilityException NotFound(int pid) =>

@@ -14,7 +14,7 @@ internal static class GdbOutcome
         {
             var message = error.Message ?? "";
             if (message.Contains("Operation not permitted", StringComparison.OrdinalIgnoreCase))
-                throw PermissionAdvisor.Denied(pid, target.Uid, target.UserName);
+                throw TargetInspector.ExitsShortly(pid) ? Exited(pid) : PermissionAdvisor.Denied(pid, target.Uid, target.UserName);
             if (!ProcFs.Exists(pid) || message.Contains("No such process", StringComparison.OrdinalIgnoreCase))
                 throw Exited(pid);
             throw new CapabilityException(ExitCodes.Failed, $"gdb could not attach to process {pid}: {message}");
