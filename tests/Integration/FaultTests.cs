@@ -164,6 +164,25 @@ public sealed class FaultTests
         await target.AssertUnharmedAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task When_no_thread_reaches_a_safe_point_the_attach_gives_up_at_the_deadline_and_leaves_the_target_running(string python)
+    {
+        // The lone thread waits in read(); declaring read unsafe forces the fallback: load every
+        // library's symbols, run the frame to its end (it never ends), stop at the deadline, detach.
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "lone_main.py");
+        var environment = new Dictionary<string, string?> { ["HOST_EXTRA_UNSAFE_FRAMES"] = "read|__libc_read|__GI___libc_read|__read_nocancel|__libc_read_nocancel" };
+
+        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString(), "--timeout", "2"], environment: environment);
+
+        // This message comes from gdb's own deadline, not from the host having to stop gdb.
+        Assert.Equal(ExitCodes.Timeout, result.ExitCode);
+        Assert.Contains("reached a safe point", result.Stderr);
+        result.AssertNoFilesLeft();
+        target.AssertRunningFreely();
+        await target.AssertUnharmedAsync();
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
     {
         var watch = Stopwatch.StartNew();

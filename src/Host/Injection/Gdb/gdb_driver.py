@@ -14,6 +14,8 @@ import errno
 import json
 import os
 import re
+import signal
+import threading
 import time
 
 import gdb
@@ -39,6 +41,10 @@ UNSAFE_FRAME = re.compile(
 
 AGENT_NEEDS_MAIN_THREAD = -4
 
+# More function names to treat as unsafe (a regular expression). Tests use it to drive the
+# fallback path, which a real target reaches only by chance.
+EXTRA_UNSAFE = os.environ.get("HOST_EXTRA_UNSAFE_FRAMES")
+
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 CTYPES = {"int": "int", "long": "long", "pointer": "void*", "string": "char*", "void": "void"}
 
@@ -55,7 +61,9 @@ class Driver(object):
         self.out.flush()
 
     def run(self):
-        for command in ("set pagination off", "set confirm off", "set verbose off",
+        # The deadline watchdog stops a running target with SIGSTOP; it must never reach the program.
+        for command in ("handle SIGSTOP stop print nopass",
+                        "set pagination off", "set confirm off", "set verbose off",
                         "set print thread-events off", "set unwindonsignal on",
                         "set unwind-on-terminating-exception on",
                         "set auto-solib-add off", "set width 0"):
@@ -112,7 +120,7 @@ class Driver(object):
             depth = 0
             while frame is not None and depth < 200:
                 name = frame.name()
-                if name and UNSAFE_FRAME.match(name):
+                if name and (UNSAFE_FRAME.match(name) or (EXTRA_UNSAFE and re.match("^(%s)$" % EXTRA_UNSAFE, name))):
                     unsafe = frame
                 frame = frame.older()
                 depth += 1
@@ -124,6 +132,7 @@ class Driver(object):
         # Threads blocked in a system call are the best places; stacks are unwound
         # lazily, since unwinding every thread of a big process costs time.
         main_last = lambda thread: thread.ptid[1] == self.pid
+        all_symbols = False
         while True:
             threads = sorted(gdb.selected_inferior().threads(), key=main_last)
             syscalls = dict((t.ptid[1], self.syscall_of(t.ptid[1])) for t in threads)
@@ -139,15 +148,65 @@ class Driver(object):
                 unsafe.append((thread, frame))
             if time.time() > self.deadline or not unsafe:
                 return None, None
+            if not all_symbols:
+                # Running a frame to its end needs its caller's frame identified exactly,
+                # which needs the symbols of every library (libpython above all).
+                gdb.execute("sharedlibrary", to_string=True)
+                all_symbols = True
+                continue
             thread, frame = unsafe[0]
             thread.switch()
             frame.select()
             self.emit(event="waiting", tid=thread.ptid[1], frame=frame.name())
-            try:
-                gdb.execute("finish", to_string=True)
-            except gdb.error as error:
-                self.emit(event="error", kind="finish", message=str(error))
+            if not self.finish_within_deadline():
                 return None, None
+
+    def finish_within_deadline(self):
+        """Runs the selected frame to its end; a watchdog stops the target at the deadline."""
+        state = {"running": True, "fired": False}
+        lock = threading.Lock()
+
+        def watchdog():
+            while True:
+                with lock:
+                    if not state["running"]:
+                        return
+                    if time.time() > self.deadline:
+                        state["fired"] = True
+                        os.kill(self.pid, signal.SIGSTOP)
+                        return
+                time.sleep(0.01)
+
+        dog = threading.Thread(target=watchdog)
+        dog.daemon = True
+        dog.start()
+        try:
+            gdb.execute("finish", to_string=True)
+            finished = True
+        except gdb.error as error:
+            self.emit(event="error", kind="finish", message=str(error))
+            finished = False
+        with lock:
+            state["running"] = False
+            fired = state["fired"]
+        dog.join()
+        if fired:
+            stopped_by_us = getattr(gdb.selected_thread(), "is_stopped", lambda: True)() and self.last_stop_was_sigstop()
+            if not stopped_by_us:
+                # The SIGSTOP raced with the end of "finish" and is still pending: let gdb
+                # take it now (nopass), so that it can never stop the program after we detach.
+                try:
+                    gdb.execute("continue", to_string=True)
+                except gdb.error:
+                    pass
+            return False
+        return finished
+
+    def last_stop_was_sigstop(self):
+        try:
+            return "SIGSTOP" in gdb.execute("info program", to_string=True)
+        except gdb.error:
+            return False
 
     # --- calls ---------------------------------------------------------------
 
