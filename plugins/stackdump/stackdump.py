@@ -39,15 +39,20 @@ def _source_line(filename, lineno):
     return lines[lineno - 1].strip()
 
 
-def _frame_record(frame, with_locals):
+WITH_LOCALS = bool(PARAMS.get("locals", False))
+REPR_LIMIT = int(PARAMS.get("repr_limit", 200))
+
+
+def _frame_record(frame):
     code = frame.f_code
+    line = frame.f_lineno
     record = {
         "file": _text(code.co_filename),
-        "line": frame.f_lineno,
+        "line": line,
         "function": _text(getattr(code, "co_qualname", code.co_name)),
-        "source": _source_line(code.co_filename, frame.f_lineno),
+        "source": _source_line(code.co_filename, line),
     }
-    if with_locals:
+    if WITH_LOCALS:
         values = []
         try:
             # A module-level frame's locals are the module's globals: noise, not state.
@@ -55,7 +60,7 @@ def _frame_record(frame, with_locals):
         except Exception:
             names = []
         for name, value in names[:100]:
-            values.append([_text(name), safe_repr(value, PARAMS.get("repr_limit", 200))])
+            values.append([_text(name), safe_repr(value, REPR_LIMIT)])
         record["locals"] = values
     return record
 
@@ -88,7 +93,7 @@ def _snapshot():
             "name": _text(thread.name) if thread is not None else None,
             "daemon": bool(thread.daemon) if thread is not None else None,
             "main": is_main,
-            "frames": [_frame_record(f, PARAMS.get("locals", False)) for f in stack],
+            "frames": [_frame_record(f) for f in stack],
         })
         del stack
     del frames

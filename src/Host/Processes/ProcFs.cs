@@ -5,6 +5,9 @@ internal static class ProcFs
 {
     public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
 
+    /// <summary>Exists and is not a zombie: it can still run and be attached to.</summary>
+    public static bool IsAlive(int pid) => State(pid) is not (null or 'Z' or 'X');
+
     /// <summary>The one-letter state from /proc/PID/stat (R, S, D, T, t, Z...), or null if gone.</summary>
     public static char? State(int pid)
     {

@@ -22,7 +22,7 @@ internal static class PythonProcesses
     private static TargetProcess? TryDescribe(int pid)
     {
         var uid = ProcFs.StatusNumber(pid, "Uid");
-        if (uid is null || ProcFs.State(pid) is 'Z' or 'X' or null)
+        if (uid is null || !ProcFs.IsAlive(pid))
             return null;
         var executable = ProcFs.Executable(pid);
         var files = ProcFs.MappedFiles(pid, out var denied) ?? [];

@@ -68,7 +68,7 @@ internal static class TargetInspector
     {
         for (var i = 0; i < 10; i++)
         {
-            if (ProcFs.State(pid) is null or 'Z' or 'X')
+            if (!ProcFs.IsAlive(pid))
                 return true;
             Thread.Sleep(10);
         }

@@ -15,11 +15,11 @@ internal static class GdbOutcome
             var message = error.Message ?? "";
             if (message.Contains("Operation not permitted", StringComparison.OrdinalIgnoreCase))
                 throw TargetInspector.ExitsShortly(pid) ? Exited(pid) : PermissionAdvisor.Denied(pid, target.Uid, target.UserName);
-            if (!ProcFs.Exists(pid) || message.Contains("No such process", StringComparison.OrdinalIgnoreCase))
+            if (!ProcFs.IsAlive(pid) || message.Contains("No such process", StringComparison.OrdinalIgnoreCase))
                 throw Exited(pid);
             throw new CapabilityException(ExitCodes.Failed, $"gdb could not attach to process {pid}: {message}");
         }
-        if (!ProcFs.Exists(pid) || ProcFs.State(pid) is 'Z' or 'X')
+        if (!ProcFs.IsAlive(pid))
             throw Exited(pid);
         if (error?.Kind == "no-safe-point")
             throw new CapabilityException(ExitCodes.Timeout,
@@ -33,10 +33,14 @@ internal static class GdbOutcome
             throw new CapabilityException(ExitCodes.Timeout,
                 $"gdb did not finish within {timeout.TotalSeconds:0.#} s and was told to detach",
                 "check that the target is still healthy; raise --timeout if it is very large");
+        if (transcript.Output.Contains("Python scripting is not supported", StringComparison.Ordinal))
+            throw new CapabilityException(ExitCodes.Failed,
+                "this gdb was built without Python support, which host needs to drive it",
+                "install the full gdb: sudo apt-get install gdb (not gdb-minimal)");
         if (!transcript.Detached)
             throw new CapabilityException(ExitCodes.Failed,
                 $"gdb ended without detaching cleanly (exit code {transcript.ExitCode}): {transcript.OutputTail}",
-                "run with --verbose for gdb's full output");
+                "the target was not left stopped; the end of gdb's own output is quoted above");
         return transcript.Results.ToList();
     }
 

@@ -38,7 +38,7 @@ internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, Ag
         var session = Session();
         var file = name + ".fifo";
         var hostPath = session.CreateFifo(file);
-        return Task.FromResult<IChannel>(new FifoChannel(hostPath, session.TargetFile(file), () => ProcFs.State(Process.Pid) is not (null or 'Z' or 'X')));
+        return Task.FromResult<IChannel>(new FifoChannel(hostPath, session.TargetFile(file), () => ProcFs.IsAlive(Process.Pid)));
     }
 
     public async Task RunPythonAsync(PythonPayload payload, CancellationToken cancellationToken)

@@ -98,14 +98,11 @@ internal sealed class PendingGdb : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_used)
-        {
-            // No plan will come: removing the directory tells the waiting driver to quit. It has
-            // attached to nothing, so if it lingers it can safely be killed.
-            _scratch.Dispose();
-            if (await Task.WhenAny(_running.Task, Task.Delay(1000)).ConfigureAwait(false) != _running.Task)
-                Libc.Kill(_running.ProcessId, Libc.SIGKILL);
-        }
+        // Without a plan, removing the folder tells the waiting driver to quit. It has attached
+        // to nothing, so if it lingers it can safely be killed. With a plan, gdb has already ended.
+        _scratch.Dispose();
+        if (!_used && await Task.WhenAny(_running.Task, Task.Delay(1000)).ConfigureAwait(false) != _running.Task)
+            Libc.Kill(_running.ProcessId, Libc.SIGKILL);
         try
         {
             await _running.Task.ConfigureAwait(false);
@@ -113,6 +110,5 @@ internal sealed class PendingGdb : IAsyncDisposable
         catch (Exception error) when (error is OperationCanceledException or InvalidOperationException)
         {
         }
-        _scratch.Dispose();
     }
 }

@@ -43,7 +43,13 @@ AGENT_NEEDS_MAIN_THREAD = -4
 
 # More function names to treat as unsafe (a regular expression). Tests use it to drive the
 # fallback path, which a real target reaches only by chance.
-EXTRA_UNSAFE = os.environ.get("HOST_EXTRA_UNSAFE_FRAMES")
+EXTRA_UNSAFE = (re.compile("^(%s)$" % os.environ["HOST_EXTRA_UNSAFE_FRAMES"])
+                if os.environ.get("HOST_EXTRA_UNSAFE_FRAMES") else None)
+
+
+def is_unsafe(name):
+    return bool(name) and (UNSAFE_FRAME.match(name) is not None
+                           or (EXTRA_UNSAFE is not None and EXTRA_UNSAFE.match(name) is not None))
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 CTYPES = {"int": "int", "long": "long", "pointer": "void*", "string": "char*", "void": "void"}
@@ -119,8 +125,7 @@ class Driver(object):
             frame = gdb.newest_frame()
             depth = 0
             while frame is not None and depth < 200:
-                name = frame.name()
-                if name and (UNSAFE_FRAME.match(name) or (EXTRA_UNSAFE and re.match("^(%s)$" % EXTRA_UNSAFE, name))):
+                if is_unsafe(frame.name()):
                     unsafe = frame
                 frame = frame.older()
                 depth += 1
@@ -191,8 +196,7 @@ class Driver(object):
             fired = state["fired"]
         dog.join()
         if fired:
-            stopped_by_us = getattr(gdb.selected_thread(), "is_stopped", lambda: True)() and self.last_stop_was_sigstop()
-            if not stopped_by_us:
+            if not self.last_stop_was_sigstop():
                 # The SIGSTOP raced with the end of "finish" and is still pending: let gdb
                 # take it now (nopass), so that it can never stop the program after we detach.
                 try:
@@ -254,8 +258,7 @@ class Driver(object):
         expression = "(%s)%s(%s)" % (CTYPES[returns], function,
                                      ", ".join(self.literal(a) for a in args))
         if returns == "void":
-            gdb.execute("call (void)%s(%s)" % (function, ", ".join(self.literal(a) for a in args)),
-                        to_string=True)
+            gdb.execute("call " + expression, to_string=True)
             return None
         value = gdb.parse_and_eval(expression)
         if returns == "string":
