@@ -19,6 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calltrace.h"
+#include "io_helpers.h"
+
 #define HOST_AGENT_OK 0
 #define HOST_AGENT_NOT_PYTHON -1
 #define HOST_AGENT_NOT_INITIALIZED -2
@@ -26,7 +29,7 @@
 #define HOST_AGENT_NEEDS_MAIN_THREAD -4
 #define HOST_AGENT_BAD_ARGUMENT -5
 
-typedef void *PyObjectPtr;
+typedef PyObject *PyObjectPtr;
 
 struct python_api {
     int (*Py_IsInitialized)(void);
@@ -39,6 +42,7 @@ struct python_api {
     PyObjectPtr (*PyText_FromString)(const char *);
     void (*PyErr_Clear)(void);
     void (*Py_DecRef)(PyObjectPtr);
+    PyObjectPtr none;
     /* Python 2 only: without threads initialised there is no GIL to take. */
     int (*PyEval_ThreadsInitialized)(void);
     void (*PyEval_InitThreads)(void);
@@ -46,9 +50,6 @@ struct python_api {
     void **PyThreadState_Current2;
     int is_python2;
 };
-
-/* Py_file_input is 257 in every CPython version. */
-#define PY_FILE_INPUT 257
 
 /*
  * Runs inside the target, in a fresh namespace. It reads the payload and its
@@ -58,12 +59,17 @@ struct python_api {
  * never change because of us.
  * While the payload runs, the GIL switch interval is shortened (and then put
  * back): each time the payload does I/O it gives up the GIL, and with busy
- * threads in the target every way back would otherwise cost up to 5 ms.
+ * threads in the target every way back would otherwise cost up to 5 ms. A
+ * payload that runs for long puts it back itself (SWITCH_INTERVAL), and calls
+ * IMPORTS_DONE() once it has imported what it needs: modules the target itself
+ * imports after that are the target's, and stay.
+ * NATIVE holds the agent's C helpers (blocking I/O, the call recorder).
  */
 static const char BOOTSTRAP[] =
     "def _host_bootstrap(session):\n"
     "    import sys\n"
     "    before = set(sys.modules)\n"
+    "    imported = []\n"
     "    interval = getattr(sys, 'getswitchinterval', lambda: None)()\n"
     "    try:\n"
     "        if interval is not None and interval > 0.0005:\n"
@@ -76,7 +82,9 @@ static const char BOOTSTRAP[] =
     "        finally:\n"
     "            f.close()\n"
     "        namespace = {'__name__': '__host_payload__', '__file__': path,\n"
-    "                     '__builtins__': __builtins__, 'SESSION_DIR': session}\n"
+    "                     '__builtins__': __builtins__, 'SESSION_DIR': session,\n"
+    "                     'NATIVE': _host_native, 'SWITCH_INTERVAL': interval,\n"
+    "                     'IMPORTS_DONE': lambda: imported.append(set(sys.modules))}\n"
     "        code = compile(source, path, 'exec')\n"
     "        exec(code, namespace)\n"
     "        namespace.clear()\n"
@@ -85,9 +93,33 @@ static const char BOOTSTRAP[] =
     "    finally:\n"
     "        if interval is not None and interval > 0.0005:\n"
     "            sys.setswitchinterval(interval)\n"
-    "        for name in set(sys.modules) - before:\n"
+    "        for name in (imported[0] if imported else set(sys.modules)) - before:\n"
     "            sys.modules.pop(name, None)\n"
     "_host_bootstrap(_host_session)\n";
+
+/* A dict of the agent's C helpers for payloads, or None when this Python lacks one they need. */
+static PyObjectPtr native_helpers(void)
+{
+    const struct host_api *api = host_api();
+    if (api == NULL)
+        return NULL;
+    PyObjectPtr helpers = api->PyDict_New();
+    PyMethodDef *tables[] = {host_io_methods(), host_calltrace_methods()};
+    for (size_t t = 0; helpers && t < sizeof tables / sizeof tables[0]; t++) {
+        for (PyMethodDef *method = tables[t]; method->ml_name != NULL; method++) {
+            PyObjectPtr function = api->PyCFunction_NewEx(method, NULL, NULL);
+            if (function == NULL || api->PyDict_SetItemString(helpers, method->ml_name, function) < 0) {
+                api->PyErr_Clear();
+                if (function)
+                    api->Py_DecRef(function);
+                api->Py_DecRef(helpers);
+                return NULL;
+            }
+            api->Py_DecRef(function);
+        }
+    }
+    return helpers;
+}
 
 static int resolve(struct python_api *api)
 {
@@ -103,6 +135,7 @@ static int resolve(struct python_api *api)
     LOAD(PyErr_Clear, "PyErr_Clear");
     LOAD(Py_DecRef, "Py_DecRef");
     LOAD(PyText_FromString, "PyUnicode_FromString");
+    api->none = dlsym(RTLD_DEFAULT, "_Py_NoneStruct");
     if (dlsym(RTLD_DEFAULT, "PyString_FromString") != NULL) {
         LOAD(PyText_FromString, "PyString_FromString");
         api->is_python2 = 1;
@@ -115,7 +148,7 @@ static int resolve(struct python_api *api)
     if (!api->Py_IsInitialized || !api->PyGILState_Ensure || !api->PyGILState_Release ||
         !api->PyDict_New || !api->PyDict_SetItemString || !api->PyEval_GetBuiltins ||
         !api->PyRun_StringFlags || !api->PyText_FromString || !api->PyErr_Clear ||
-        !api->Py_DecRef)
+        !api->Py_DecRef || !api->none)
         return HOST_AGENT_NOT_PYTHON;
     if (api->is_python2 && (!api->PyEval_ThreadsInitialized || !api->PyEval_InitThreads ||
                             !api->PyEval_ReleaseLock || !api->PyThreadState_Current2))
@@ -134,14 +167,18 @@ static void run_payload(struct job *job)
     int gil = api->PyGILState_Ensure();
     PyObjectPtr globals = api->PyDict_New();
     PyObjectPtr session = api->PyText_FromString(job->session);
+    PyObjectPtr helpers = native_helpers();
     if (globals && session &&
         api->PyDict_SetItemString(globals, "__builtins__", api->PyEval_GetBuiltins()) == 0 &&
-        api->PyDict_SetItemString(globals, "_host_session", session) == 0) {
+        api->PyDict_SetItemString(globals, "_host_session", session) == 0 &&
+        api->PyDict_SetItemString(globals, "_host_native", helpers ? helpers : api->none) == 0) {
         PyObjectPtr result = api->PyRun_StringFlags(BOOTSTRAP, PY_FILE_INPUT, globals, globals, NULL);
         if (result)
             api->Py_DecRef(result);
     }
     api->PyErr_Clear();
+    if (helpers)
+        api->Py_DecRef(helpers);
     if (session)
         api->Py_DecRef(session);
     if (globals)
