@@ -15,7 +15,10 @@ public interface ICapabilityContext
     /// <summary>Where results go: standard output, or the file given with -o.</summary>
     TextWriter Output { get; }
 
-    /// <summary>Short progress notes ("attaching", "waiting for the GIL"); shown on a terminal only.</summary>
+    /// <summary>
+    /// Short progress notes ("attaching", "waiting for the GIL"); shown on a terminal only, each
+    /// replacing the last. An empty note clears the line, before a capability streams its output.
+    /// </summary>
     IProgress<string> Progress { get; }
 
     /// <summary>The bound on any single wait (--timeout).</summary>

@@ -19,6 +19,13 @@ public interface ITarget : IAsyncDisposable
     Task<IChannel> OpenChannelAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Primitive 4, the other way: creates a channel (a FIFO) that the host writes to and the target
+    /// reads, for payloads that run until told to stop. It is open from the start, so the target's
+    /// read end sees end of file exactly when the host closes it or dies.
+    /// </summary>
+    Task<ICommandChannel> OpenCommandChannelAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Primitive 3: runs a Python payload in the target, on a thread of its own that takes the GIL
     /// the normal way, in a fresh namespace. Returns once the target has started the agent thread;
     /// results arrive through a channel.

@@ -13,6 +13,11 @@ internal sealed class TerminalProgress(bool verbose) : IProgress<string>
 
     public void Report(string value)
     {
+        if (value.Length == 0)
+        {
+            Clear();
+            return;
+        }
         if (verbose)
         {
             var elapsed = DateTime.Now - Process.GetCurrentProcess().StartTime;

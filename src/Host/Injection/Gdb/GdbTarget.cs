@@ -41,6 +41,16 @@ internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, Ag
         return Task.FromResult<IChannel>(new FifoChannel(hostPath, session.TargetFile(file), () => ProcFs.IsAlive(Process.Pid)));
     }
 
+    public Task<ICommandChannel> OpenCommandChannelAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!ChannelName().IsMatch(name))
+            throw new ArgumentException($"channel names are lower-case words: '{name}'", nameof(name));
+        var session = Session();
+        var file = name + ".fifo";
+        var hostPath = session.CreateFifo(file);
+        return Task.FromResult<ICommandChannel>(new FifoCommandChannel(hostPath, session.TargetFile(file)));
+    }
+
     public async Task RunPythonAsync(PythonPayload payload, CancellationToken cancellationToken)
     {
         var session = Session();
