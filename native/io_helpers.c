@@ -55,7 +55,10 @@ static PyObject *read_available(PyObject *self, PyObject *args)
     return api->PyBytes_FromStringAndSize(buffer, count);
 }
 
-/* write_all(fd, data): writes everything, waiting without the GIL while the pipe is full. */
+/*
+ * write_all(fd, data[, timeout_ms]): writes everything, waiting without the GIL while the pipe is
+ * full; OSError(ETIMEDOUT) once timeout_ms have passed (default: no limit).
+ */
 static PyObject *write_all(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -64,7 +67,8 @@ static PyObject *write_all(PyObject *self, PyObject *args)
     PyObject *data;
     char *bytes;
     ptrdiff_t length;
-    if (!api->PyArg_ParseTuple(args, "iO", &fd, &data) || api->PyBytes_AsStringAndSize(data, &bytes, &length) < 0)
+    int timeout_ms = -1;
+    if (!api->PyArg_ParseTuple(args, "iO|i", &fd, &data, &timeout_ms) || api->PyBytes_AsStringAndSize(data, &bytes, &length) < 0)
         return NULL;
     /* The bytes object stays alive (the caller holds it) while the GIL is released. */
     void *saved = host_release_gil();
@@ -80,7 +84,14 @@ static PyObject *write_all(PyObject *self, PyObject *args)
             continue;
         if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             struct pollfd out = {.fd = fd, .events = POLLOUT};
-            if (poll(&out, 1, 1000) >= 0 && !(out.revents & (POLLERR | POLLHUP | POLLNVAL)))
+            int slice = timeout_ms < 0 || timeout_ms > 1000 ? 1000 : timeout_ms;
+            if (timeout_ms == 0) {
+                error = ETIMEDOUT;
+                break;
+            }
+            if (timeout_ms > 0)
+                timeout_ms -= slice;
+            if (poll(&out, 1, slice) >= 0 && !(out.revents & (POLLERR | POLLHUP | POLLNVAL)))
                 continue;
             error = EPIPE;
             break;

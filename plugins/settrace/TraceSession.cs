@@ -98,7 +98,9 @@ internal sealed class TraceSession(ICapabilityContext context, TraceRequest requ
                         "the target keeps running; every hook that was installed has been removed");
                 case "done":
                     _dropped = message.GetProperty("dropped").GetInt64();
-                    return $"removed from process {process.Pid}";
+                    return message.GetProperty("reason").GetString() == "exit"
+                        ? $"ended: process {process.Pid} exited"
+                        : $"removed from process {process.Pid}";
             }
         }
         throw new CapabilityException(ExitCodes.Failed, $"process {process.Pid} closed the trace channel without confirming that its hooks are removed");

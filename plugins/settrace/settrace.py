@@ -9,10 +9,12 @@ import fnmatch
 import re
 import sys
 
+from time import sleep as _sleep, time as _time
+
 try:
-    from _thread import get_ident as _get_ident
+    from _thread import allocate_lock as _allocate_lock, get_ident as _get_ident
 except ImportError:
-    from thread import get_ident as _get_ident
+    from thread import allocate_lock as _allocate_lock, get_ident as _get_ident
 
 IMPORTS_DONE()
 if SWITCH_INTERVAL is not None:
@@ -278,10 +280,10 @@ class Output(object):
         self.fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
         self.native = native
 
-    def send(self, messages):
+    def send(self, messages, timeout_ms=-1):
         if messages:
             data = "".join(_json.dumps(m, separators=(",", ":")) + "\n" for m in messages)
-            self.native["write_all"](self.fd, data.encode("utf-8"))
+            self.native["write_all"](self.fd, data.encode("utf-8"), timeout_ms)
 
     def close(self):
         import os
@@ -294,6 +296,94 @@ class Output(object):
 def _encode(records):
     text = binascii.b2a_base64(records).strip()
     return text.decode("ascii") if isinstance(text, bytes) else text
+
+
+class Session(object):
+    """Owns the hooks from install to removal; ends once, from the controller or at interpreter exit."""
+
+    def __init__(self, native, hooks, names, threads, output):
+        self.native = native
+        self.hooks = hooks
+        self.names = names
+        self.threads = threads
+        self.output = output
+        self.lock = _allocate_lock()
+        self.finished = False
+        self.atexit = None
+
+    def flush(self):
+        with self.lock:
+            if not self.finished:
+                self.output.send(_batch(self.native, self.names, self.threads))
+
+    def watch_exit(self):
+        # The target's last calls before it exits are flushed then, not lost.
+        if _PY2:
+            # Python 2 calls sys.exitfunc (importing atexit would replace it): chain in front of it.
+            previous = getattr(sys, "exitfunc", None)
+
+            def exit_function():
+                self.at_exit()
+                if previous is not None:
+                    previous()
+            self.exit_function, self.previous_exit_function = exit_function, previous
+            sys.exitfunc = exit_function
+            return
+        import atexit
+        self.atexit = atexit
+        atexit.register(self.at_exit)
+
+    def at_exit(self):
+        # Bounded: the target's exit must not wait on a host that stopped reading.
+        deadline = _time() + 1.0
+        while not self.lock.acquire(False):
+            if _time() > deadline:
+                return
+            _sleep(0.005)
+        try:
+            self._finish("exit", message_timeout_ms=1000)
+        finally:
+            self.lock.release()
+
+    def finish(self, reason, failure=None):
+        with self.lock:
+            self._finish(reason, failure)
+
+    def _finish(self, reason, failure=None, message_timeout_ms=-1):
+        if self.finished:
+            return
+        self.finished = True
+        native = self.native
+        try:
+            # Hooks first: from here on the target runs untraced, whatever happens to the rest.
+            self.hooks.remove()
+        finally:
+            final = _batch(native, self.names, self.threads)
+            counts = native["calltrace_stats"]()
+            native["calltrace_stop"]()
+            self._forget_exit_watch(reason)
+        if reason != "host-gone":
+            if failure is not None:
+                final.append({"type": "error", "message": failure})
+            else:
+                counts.update(type="done", reason=reason)
+                final.append(counts)
+            try:
+                self.output.send(final, message_timeout_ms)
+            except OSError:
+                pass
+        self.output.close()
+
+    def _forget_exit_watch(self, reason):
+        if reason == "exit":
+            return
+        if self.atexit is not None:
+            self.atexit.unregister(self.at_exit)
+        elif getattr(self, "exit_function", None) is not None and getattr(sys, "exitfunc", None) is self.exit_function:
+            if self.previous_exit_function is None:
+                del sys.exitfunc
+            else:
+                sys.exitfunc = self.previous_exit_function
 
 
 def main():
@@ -314,8 +404,7 @@ def main():
         mode = MODE_TRACE  # only a trace function is told of exceptions
     else:
         mode = MODE_PROFILE
-    filters = Filters(PARAMS)
-    names = Names(filters)
+    names = Names(Filters(PARAMS))
     threads = Threads(PARAMS.get("thread"))
     hooks = MonitoringHooks(native, kinds) if mode == MODE_MONITORING else ThreadHooks(native, mode)
     marker = native["calltrace_install_here"]
@@ -327,15 +416,17 @@ def main():
     if started is None:
         output.send([{"type": "error", "message": "another `host run settrace` is already tracing this process"}])
         return
+    session = Session(native, hooks, names, threads, output)
     reason, failure = "stopped", None
     tick_ms = int(PARAMS.get("tick_ms", 50))
     try:
         hooks.install()
+        session.watch_exit()
         hello = python_info()
         hello.update(type="hello", mode={1: "sys.monitoring", 2: "profile", 3: "trace"}[mode],
                      started_ns=started["started_ns"], tool=getattr(hooks, "tool", None))
         output.send([hello])
-        while True:
+        while not session.finished:
             ready = native["wait_readable"](control, started["wake_fd"], tick_ms)
             if ready & 1:
                 data = native["read_available"](control)
@@ -345,31 +436,16 @@ def main():
                 if data and b"stop" in data:
                     break
             hooks.refresh()
-            output.send(_batch(native, names, threads))
+            session.flush()
     except OSError:
         reason = "host-gone"  # the channel broke: nobody reads any more
     except Exception as error:
         failure = "%s: %s" % (type(error).__name__, error)
     finally:
-        # Hooks first: from here on the target runs untraced, whatever happens to the rest.
         try:
-            hooks.remove()
+            session.finish(reason, failure)
         finally:
-            final = _batch(native, names, threads)
-            counts = native["calltrace_stats"]()
-            native["calltrace_stop"]()
             os.close(control)
-    if reason != "host-gone":
-        try:
-            if failure is not None:
-                final.append({"type": "error", "message": failure})
-            else:
-                counts.update(type="done", reason=reason)
-                final.append(counts)
-            output.send(final)
-        except OSError:
-            pass
-    output.close()
 
 
 def _batch(native, names, threads):

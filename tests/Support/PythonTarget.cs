@@ -66,6 +66,12 @@ public sealed class PythonTarget : IAsyncDisposable
     public async Task AssertUnharmedAsync()
     {
         Assert.Equal("echo still-alive", await AskAsync("still-alive"));
+        await QuitAndAssertExitAsync();
+    }
+
+    /// <summary>Ends the target with "quit" and checks it exits with the code and output it always has.</summary>
+    public async Task QuitAndAssertExitAsync()
+    {
         await _process.StandardInput.WriteLineAsync("quit").ConfigureAwait(false);
         await _process.StandardInput.FlushAsync().ConfigureAwait(false);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
