@@ -43,7 +43,7 @@ internal sealed class TextTraceWriter : ITraceWriter
     public void WriteSummary(TraceSummary summary, StringBuilder output)
     {
         output.Append(CultureInfo.InvariantCulture,
-            $"--- {summary.Shown} events shown in {summary.Seconds:F1} s from {summary.Threads} threads; {summary.Dropped} dropped");
+            $"--- {summary.Shown} events shown in {summary.Seconds:F1} s from {summary.Threads} thread{(summary.Threads == 1 ? "" : "s")}; {summary.Dropped} dropped");
         output.Append(summary.Dropped > 0 ? " (the reader fell behind; --lossless makes the target wait instead)" : "");
         output.Append(CultureInfo.InvariantCulture, $"; tracing {summary.Ending}\n");
         if (summary.CallsPerFunction is not { } calls)

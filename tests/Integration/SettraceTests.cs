@@ -119,7 +119,7 @@ public sealed class SettraceTests
         await host.WaitForStderrAsync(Tracing);
 
         // Nobody reads host's output, so host stops reading the target: the target must not wait.
-        Assert.Equal("burst done", await target.AskAsync("burst 600000"));
+        Assert.Equal("burst done", await target.AskAsync("burst 2000000"));
         host.Signal("INT");
         host.ReadStdout();
         var result = await host.WaitAsync();
@@ -128,6 +128,29 @@ public sealed class SettraceTests
         var summary = result.Stdout.Split('\n').Single(l => l.StartsWith("--- ", StringComparison.Ordinal) && l.Contains("dropped"));
         var dropped = long.Parse(summary.Split("; ")[1].Split(' ')[0]);
         Assert.True(dropped > 0, summary);
+        Assert.Equal("hooks none", await target.AskAsync("hooks"));
+        await target.AssertUnharmedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Settrace_lossless_makes_the_target_wait_for_a_slow_reader_and_drops_nothing(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "trace_target.py");
+        await using var host = RunningHost.Start(["run", "settrace", "-p", target.Pid.ToString(), "--filter", "*tiny", "--lossless"], readStdout: false);
+        await host.WaitForStderrAsync(Tracing);
+
+        var burst = target.AskAsync("burst 300000");
+        await Task.Delay(500);
+        host.ReadStdout();
+        Assert.Equal("burst done", await burst);
+        host.Signal("INT");
+        var result = await host.WaitAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var summary = result.Stdout.Split('\n').Single(l => l.StartsWith("--- ", StringComparison.Ordinal) && l.Contains("dropped"));
+        Assert.StartsWith("--- 300000 events shown in ", summary);
+        Assert.Contains("; 0 dropped;", summary);
         Assert.Equal("hooks none", await target.AskAsync("hooks"));
         await target.AssertUnharmedAsync();
     }

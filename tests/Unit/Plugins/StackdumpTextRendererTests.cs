@@ -2,7 +2,7 @@ using Host.Plugins.Stackdump;
 
 namespace Host.Tests.Unit.Plugins;
 
-public sealed class TextRendererTests
+public sealed class StackdumpTextRendererTests
 {
     [Fact]
     public void A_dump_renders_like_a_traceback_per_thread()
