@@ -24,6 +24,8 @@ if SWITCH_INTERVAL is not None:
 KIND_CALL, KIND_RETURN, KIND_EXCEPTION, KIND_UNWIND = 1, 2, 3, 4
 MODE_MONITORING, MODE_PROFILE, MODE_TRACE = 1, 2, 3
 TOOL_NAME = "host settrace"
+RECORD_SIZE = 24
+EVENTS_PER_MESSAGE = 8192
 
 
 class Filters(object):
@@ -452,8 +454,9 @@ def _batch(native, names, threads):
     # Drain first: every record drained refers to a code object or thread already described.
     records = native["calltrace_drain"]()
     messages = threads.take_messages() + names.take_messages()
-    if records:
-        messages.append({"type": "events", "data": _encode(records)})
+    # Bounded messages keep the host's memory small when a drain brings hundreds of thousands.
+    for start in range(0, len(records), EVENTS_PER_MESSAGE * RECORD_SIZE):
+        messages.append({"type": "events", "data": _encode(records[start:start + EVENTS_PER_MESSAGE * RECORD_SIZE])})
     return messages
 
 

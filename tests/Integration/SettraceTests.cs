@@ -174,6 +174,27 @@ public sealed class SettraceTests
     }
 
     [Fact]
+    public async Task A_second_settrace_of_the_same_process_is_refused_and_the_first_keeps_going()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");
+        await using var first = RunningHost.Start(["run", "settrace", "-p", target.Pid.ToString(), "--filter", "*main_work"]);
+        await first.WaitForStderrAsync(Tracing);
+
+        var second = await HostRun.RunAsync("run", "settrace", "-p", target.Pid.ToString(), "--duration", "1");
+        Assert.Equal("worked", await target.AskAsync("work"));
+        await Task.Delay(200);
+        first.Signal("INT");
+        var result = await first.WaitAsync();
+
+        Assert.Equal(ExitCodes.Failed, second.ExitCode);
+        Assert.Contains("error: tracing failed inside the target: another `host run settrace` is already tracing this process", second.Stderr);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("-> main_work (", result.Stdout);
+        Assert.Equal("hooks none", await target.AskAsync("hooks"));
+        await target.AssertUnharmedAsync();
+    }
+
+    [Fact]
     public async Task Settrace_rejects_unknown_events_before_touching_the_target()
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");

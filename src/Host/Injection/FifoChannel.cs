@@ -12,6 +12,7 @@ namespace Host.Injection;
 internal sealed class FifoChannel : IChannel
 {
     private const int PollSliceMs = 100;
+    private const int PipeBytes = 1 << 20;
     private readonly string _hostPath;
     private readonly Func<bool> _targetAlive;
     private int _fd = -1;
@@ -24,6 +25,9 @@ internal sealed class FifoChannel : IChannel
         _fd = Libc.Open(hostPath, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (_fd < 0)
             throw new CapabilityException(ExitCodes.Failed, $"cannot open the FIFO {hostPath} (errno {Marshal.GetLastPInvokeError()})");
+        // A streaming payload (settrace) writes in bursts: a bigger pipe means fewer stalls on both
+        // sides. Best effort: the default 64 KiB works, only slower.
+        Libc.Fcntl(_fd, Libc.F_SETPIPE_SZ, PipeBytes);
     }
 
     public string PathInTarget { get; }
@@ -33,7 +37,7 @@ internal sealed class FifoChannel : IChannel
         var pending = new List<byte>();
         var connected = false;
         var openDeadline = DateTime.UtcNow + openTimeout;
-        var buffer = new byte[65536];
+        var buffer = new byte[PipeBytes];
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
