@@ -17,6 +17,8 @@ internal sealed class TraceSession(ICapabilityContext context, TraceRequest requ
     private TraceAssembler? _assembler;
     private long _shown;
     private long _dropped;
+    private bool _outputClosed;
+    private CancellationTokenSource? _stop;
 
     public async Task<int> RunAsync(CancellationToken interrupt)
     {
@@ -31,6 +33,7 @@ internal sealed class TraceSession(ICapabilityContext context, TraceRequest requ
 
         // From here on, stopping means asking the target to remove its hooks, then reading to the end.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        _stop = stop;
         using var abandon = new CancellationTokenSource();
         using var onStop = stop.Token.Register(() =>
         {
@@ -120,10 +123,22 @@ internal sealed class TraceSession(ICapabilityContext context, TraceRequest requ
 
     private void Flush()
     {
-        if (_pending.Length == 0)
+        if (_pending.Length == 0 || _outputClosed)
+        {
+            _pending.Clear();
             return;
-        context.Output.Write(_pending);
-        context.Output.Flush();
+        }
+        try
+        {
+            context.Output.Write(_pending);
+            context.Output.Flush();
+        }
+        catch (IOException)
+        {
+            // The reader went away (`host run settrace | head`): stop tracing, quietly.
+            _outputClosed = true;
+            _stop?.Cancel();
+        }
         _pending.Clear();
     }
 

@@ -195,6 +195,25 @@ public sealed class SettraceTests
     }
 
     [Fact]
+    public async Task Settrace_stops_and_removes_its_hooks_when_its_reader_goes_away()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");
+        await using var host = RunningHost.Start(["run", "settrace", "-p", target.Pid.ToString()], readStdout: false);
+        await host.WaitForStderrAsync(Tracing);
+
+        Assert.Equal("worked", await target.AskAsync("work"));
+        Assert.Contains("-> ", await host.ReadLineThenCloseStdoutAsync());
+        Assert.Equal("worked", await target.AskAsync("work"));
+        var result = await host.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("error", result.Stderr);
+        Assert.Equal("hooks none", await target.AskAsync("hooks"));
+        result.AssertNoFilesLeft();
+        await target.AssertUnharmedAsync();
+    }
+
+    [Fact]
     public async Task Settrace_rejects_unknown_events_before_touching_the_target()
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");

@@ -81,6 +81,15 @@ public sealed class RunningHost : IAsyncDisposable
         return new HostResult(_process.ExitCode, await StdoutAsync().ConfigureAwait(false), Stderr, _process.Id);
     }
 
+    /// <summary>Reads one line of standard output, then closes our end, as `host ... | head -1` would.</summary>
+    public async Task<string?> ReadLineThenCloseStdoutAsync()
+    {
+        var line = await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+        _process.StandardOutput.Close();
+        _stdout = Task.FromResult("");
+        return line;
+    }
+
     private Task<string> StdoutAsync() => _stdout ?? Task.FromResult("");
 
     public async ValueTask DisposeAsync()

@@ -33,6 +33,11 @@ internal static class HostApplication
         {
             return ErrorReporter.Report(error, verbose);
         }
+        catch (IOException error) when (Output.StandardOutput.IsClosedReader(error))
+        {
+            // `host ... | head`: the reader has all it wanted; like any Unix tool, end quietly.
+            return ExitCodes.Ok;
+        }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
             Console.Error.WriteLine("host: interrupted; the target was detached and keeps running");

@@ -44,7 +44,7 @@ internal static class RunCommandFactory
         await using var demo = parse.GetValue(common.Demo) ? await DemoTarget.StartAsync(timeout).ConfigureAwait(false) : null;
         var pid = demo?.Pid ?? ProcessSelector.Select(parse.GetValue(common.Pid), parse.GetValue(common.Name));
         var outputPath = parse.GetValue(common.Output);
-        var output = outputPath is null ? Console.Out : OpenOutput(outputPath);
+        var output = outputPath is null ? StandardOutput.Open() : OpenOutput(outputPath);
         try
         {
             var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout, prestarted: prestarted), output, progress, timeout);
@@ -55,9 +55,7 @@ internal static class RunCommandFactory
         finally
         {
             progress.Clear();
-            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            if (outputPath is not null)
-                await output.DisposeAsync().ConfigureAwait(false);
+            await output.DisposeAsync().ConfigureAwait(false);
         }
     }
 
