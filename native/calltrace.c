@@ -112,6 +112,28 @@ static int grow(void)
     return 0;
 }
 
+/*
+ * Calls the payload's callable(object, number), or callable(number) without an object:
+ * 1 for a true answer, 0 for false, -1 for None (not decided yet). An error counts as false and
+ * is cleared: it must never reach the traced code.
+ */
+static int ask_payload(PyObject *callable, PyObject *object, long long number)
+{
+    PyObject *boxed = api->PyLong_FromLongLong(number);
+    PyObject *verdict = NULL;
+    if (boxed != NULL)
+        verdict = object != NULL ? api->PyObject_CallFunctionObjArgs(callable, object, boxed, NULL)
+                                 : api->PyObject_CallFunctionObjArgs(callable, boxed, NULL);
+    int answer = verdict == NULL ? 0 : verdict == api->none ? -1 : api->PyObject_IsTrue(verdict) == 1;
+    if (verdict != NULL)
+        api->Py_DecRef(verdict);
+    if (boxed != NULL)
+        api->Py_DecRef(boxed);
+    if (api->PyErr_Occurred())
+        api->PyErr_Clear();
+    return answer;
+}
+
 /* The id of a code object or exception type, asking the payload the first time. */
 static int32_t object_id(PyObject *key)
 {
@@ -119,15 +141,7 @@ static int32_t object_id(PyObject *key)
     if (entry->key == key)
         return entry->id;
     int32_t candidate = ++next_id;
-    PyObject *number = api->PyLong_FromLongLong(candidate);
-    PyObject *verdict = number ? api->PyObject_CallFunctionObjArgs(on_object, key, number, NULL) : NULL;
-    int accepted = verdict != NULL && api->PyObject_IsTrue(verdict) == 1;
-    if (verdict)
-        api->Py_DecRef(verdict);
-    if (number)
-        api->Py_DecRef(number);
-    if (api->PyErr_Occurred())
-        api->PyErr_Clear();
+    int accepted = ask_payload(on_object, key, candidate) == 1;
     if (!active)
         return -1;
     /* The payload ran Python: another thread may have changed the table meanwhile. */
@@ -174,19 +188,8 @@ static struct thread_state *current_thread(void)
         thread->slot = ++next_slot;
         thread->status = 2;
     }
-    PyObject *number = api->PyLong_FromLongLong(thread->slot);
-    PyObject *verdict = number ? api->PyObject_CallFunctionObjArgs(on_thread, number, NULL) : NULL;
-    int status = 2;
-    if (verdict != NULL && verdict != api->none)
-        status = api->PyObject_IsTrue(verdict) == 1 ? 1 : -1;
-    else if (verdict == NULL)
-        status = -1;
-    if (verdict)
-        api->Py_DecRef(verdict);
-    if (number)
-        api->Py_DecRef(number);
-    if (api->PyErr_Occurred())
-        api->PyErr_Clear();
+    int answer = ask_payload(on_thread, NULL, thread->slot);
+    int status = answer == -1 ? 2 : answer == 1 ? 1 : -1;
     if (!active || thread->generation != generation)
         return NULL;
     thread->status = status;

@@ -40,18 +40,7 @@ internal sealed class FifoCommandChannel : ICommandChannel
 
     public ValueTask DisposeAsync()
     {
-        if (_fd >= 0)
-        {
-            Libc.Close(_fd);
-            _fd = -1;
-        }
-        try
-        {
-            File.Delete(_hostPath);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-        }
+        FifoFile.CloseAndRemove(ref _fd, _hostPath);
         return ValueTask.CompletedTask;
     }
 }

@@ -33,22 +33,23 @@ internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, Ag
 
     public Task<IChannel> OpenChannelAsync(string name, CancellationToken cancellationToken)
     {
-        if (!ChannelName().IsMatch(name))
-            throw new ArgumentException($"channel names are lower-case words: '{name}'", nameof(name));
-        var session = Session();
-        var file = name + ".fifo";
-        var hostPath = session.CreateFifo(file);
-        return Task.FromResult<IChannel>(new FifoChannel(hostPath, session.TargetFile(file), () => ProcFs.IsAlive(Process.Pid)));
+        var (hostPath, targetPath) = CreateFifo(name);
+        return Task.FromResult<IChannel>(new FifoChannel(hostPath, targetPath, () => ProcFs.IsAlive(Process.Pid)));
     }
 
     public Task<ICommandChannel> OpenCommandChannelAsync(string name, CancellationToken cancellationToken)
+    {
+        var (hostPath, targetPath) = CreateFifo(name);
+        return Task.FromResult<ICommandChannel>(new FifoCommandChannel(hostPath, targetPath));
+    }
+
+    private (string HostPath, string TargetPath) CreateFifo(string name)
     {
         if (!ChannelName().IsMatch(name))
             throw new ArgumentException($"channel names are lower-case words: '{name}'", nameof(name));
         var session = Session();
         var file = name + ".fifo";
-        var hostPath = session.CreateFifo(file);
-        return Task.FromResult<ICommandChannel>(new FifoCommandChannel(hostPath, session.TargetFile(file)));
+        return (session.CreateFifo(file), session.TargetFile(file));
     }
 
     public async Task RunPythonAsync(PythonPayload payload, CancellationToken cancellationToken)
