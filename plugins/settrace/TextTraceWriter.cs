@@ -12,18 +12,20 @@ internal sealed class TextTraceWriter : ITraceWriter
     private const int ThreadWidth = 15;
     private const int MaxIndent = 60;
 
+    // Millions of lines a second: the parts that repeat are formatted once per function and thread.
+    private readonly Dictionary<FunctionInfo, string> _callText = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ThreadInfo, string> _threadColumn = new(ReferenceEqualityComparer.Instance);
+
     public void Write(TraceEvent e, StringBuilder output)
     {
-        var thread = e.Thread.Label;
-        if (thread.Length > ThreadWidth)
-            thread = thread[..(ThreadWidth - 1)] + "~";
-        output.Append(CultureInfo.InvariantCulture, $"{e.Time,12:F6} {thread,-ThreadWidth} ");
+        AppendSeconds(e.Time, output);
+        output.Append(' ').Append(ThreadColumn(e.Thread)).Append(' ');
         output.Append(' ', Math.Min(e.Depth * 2, MaxIndent));
         var function = e.Function;
         switch (e.Kind)
         {
             case TraceKind.Call:
-                output.Append(CultureInfo.InvariantCulture, $"-> {function.Name} ({function.File}:{function.Line})");
+                output.Append(CallText(function));
                 break;
             case TraceKind.Return:
             case TraceKind.Unwind:
@@ -38,6 +40,47 @@ internal sealed class TextTraceWriter : ITraceWriter
                 break;
         }
         output.Append('\n');
+    }
+
+    /// <summary>The same text as {seconds,12:F6}, without the cost of general number formatting.</summary>
+    internal static void AppendSeconds(double seconds, StringBuilder output)
+    {
+        var micros = (long)Math.Round(seconds * 1e6, MidpointRounding.AwayFromZero);
+        var whole = micros / 1_000_000;
+        var fraction = micros % 1_000_000;
+        var wholeDigits = Digits(whole);
+        if (wholeDigits < 5)
+            output.Append(' ', 5 - wholeDigits);
+        output.Append(whole).Append('.').Append('0', 6 - Digits(fraction)).Append(fraction);
+    }
+
+    private static int Digits(long value)
+    {
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+        return digits;
+    }
+
+    private string CallText(FunctionInfo function)
+    {
+        if (!_callText.TryGetValue(function, out var text))
+            _callText[function] = text = string.Create(CultureInfo.InvariantCulture, $"-> {function.Name} ({function.File}:{function.Line})");
+        return text;
+    }
+
+    private string ThreadColumn(ThreadInfo thread)
+    {
+        if (!_threadColumn.TryGetValue(thread, out var column))
+        {
+            var label = thread.Label;
+            column = (label.Length > ThreadWidth ? label[..(ThreadWidth - 1)] + "~" : label).PadRight(ThreadWidth);
+            _threadColumn[thread] = column;
+        }
+        return column;
     }
 
     public void WriteSummary(TraceSummary summary, StringBuilder output)

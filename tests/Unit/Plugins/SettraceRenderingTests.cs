@@ -47,6 +47,22 @@ public sealed class SettraceRenderingTests
             text.ToString());
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.0000126)]
+    [InlineData(1.2345675)]
+    [InlineData(59.999999)]
+    [InlineData(12345.000001)]
+    [InlineData(123456.5)]
+    public void Seconds_read_as_twelve_wide_fixed_point_with_six_decimals(double seconds)
+    {
+        var text = new StringBuilder();
+
+        TextTraceWriter.AppendSeconds(seconds, text);
+
+        Assert.Equal(seconds.ToString("F6", System.Globalization.CultureInfo.InvariantCulture).PadLeft(12), text.ToString());
+    }
+
     [Fact]
     public void Json_lines_carry_the_same_facts()
     {
