@@ -21,6 +21,7 @@
 
 #include "calltrace.h"
 #include "io_helpers.h"
+#include "thread_trace.h"
 
 #define HOST_AGENT_OK 0
 #define HOST_AGENT_NOT_PYTHON -1
@@ -104,7 +105,7 @@ static PyObjectPtr native_helpers(void)
     if (api == NULL)
         return NULL;
     PyObjectPtr helpers = api->PyDict_New();
-    PyMethodDef *tables[] = {host_io_methods(), host_calltrace_methods()};
+    PyMethodDef *tables[] = {host_io_methods(), host_calltrace_methods(), host_thread_trace_methods()};
     for (size_t t = 0; helpers && t < sizeof tables / sizeof tables[0]; t++) {
         for (PyMethodDef *method = tables[t]; method->ml_name != NULL; method++) {
             PyObjectPtr function = api->PyCFunction_NewEx(method, NULL, NULL);

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -64,6 +65,10 @@ static int resolve(void)
     LOAD(PyEval_SetProfileFor, "_PyEval_SetProfile");
     LOAD(PyEval_SetTraceFor, "_PyEval_SetTrace");
     LOAD(PyFrame_GetCode, "PyFrame_GetCode");
+    LOAD(PyThreadState_GetFrame, "PyThreadState_GetFrame");
+    const char *(*get_version)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "Py_GetVersion");
+    const char *version = get_version ? get_version() : NULL;
+    api.minor = version && version[1] == '.' ? atoi(version + 2) : 0;
 #undef LOAD
     void **required[] = {
         (void **)&api.none, (void **)&api.PyArg_ParseTuple, (void **)&api.PyCFunction_NewEx,

@@ -9,6 +9,7 @@
 
 struct host_api {
     int is_python2;
+    int minor; /* 3.<minor> (or 2.<minor>) */
     PyObject *none;
     int (*PyArg_ParseTuple)(PyObject *, const char *, ...);
     PyObject *(*PyCFunction_NewEx)(PyMethodDef *, PyObject *, PyObject *);
@@ -41,6 +42,7 @@ struct host_api {
     int (*PyEval_SetProfileFor)(void *, Py_tracefunc, PyObject *);
     int (*PyEval_SetTraceFor)(void *, Py_tracefunc, PyObject *);
     PyObject *(*PyFrame_GetCode)(PyObject *);
+    PyObject *(*PyThreadState_GetFrame)(void *);
 };
 
 /* The resolved table, or NULL when a required function is missing. */

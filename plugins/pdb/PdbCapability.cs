@@ -1,0 +1,31 @@
+using Host.Abstractions;
+
+namespace Host.Plugins.Pdb;
+
+/// <summary>`host run pdb`: a pdb prompt inside a running process, on the host's terminal.</summary>
+public sealed class PdbCapability : ICapability
+{
+    public string Name => "pdb";
+
+    public string Description => "Open a pdb prompt in a running process (main thread by default); quit or Ctrl-D detaches and lets it run on";
+
+    public IReadOnlyList<CapabilityOption> Options { get; } =
+    [
+        new("thread", "The thread to stop: its name, ident or native id (default: the main thread)", OptionKind.Text),
+        new("commands", "Run these pdb commands (separated by ';'), print their output and detach, without a prompt", OptionKind.Text),
+    ];
+
+    public Task<int> RunAsync(ICapabilityContext context, CancellationToken cancellationToken)
+    {
+        var script = context.Arguments.GetText("commands");
+        ICommandSource commands = script is null ? new TerminalCommands() : new ScriptedCommands(script);
+        return new PdbSession(context, commands, context.Arguments.GetText("thread"), PayloadSource.Value).RunAsync(cancellationToken);
+    }
+
+    private static readonly Lazy<string> PayloadSource = new(() =>
+    {
+        using var stream = typeof(PdbCapability).Assembly.GetManifestResourceStream("pdb_payload.py")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+}
