@@ -66,14 +66,22 @@ internal sealed class PdbSession(ICapabilityContext context, ICommandSource comm
                 Note($"host: stopped thread {message.GetProperty("ident").GetInt64()} of process {context.Pid}; quit or Ctrl-D detaches and lets it run on");
                 break;
             case "output":
-                await context.Output.WriteAsync(message.GetProperty("text").GetString()).ConfigureAwait(false);
+                var text = message.GetProperty("text").GetString() ?? "";
+                if (commands is TerminalCommands terminal)
+                    terminal.Prompt = text.Contains('\n') ? text[(text.LastIndexOf('\n') + 1)..] : terminal.Prompt + text;
+                await context.Output.WriteAsync(text).ConfigureAwait(false);
                 await context.Output.FlushAsync().ConfigureAwait(false);
                 break;
             case "prompt":
                 _state = PdbState.Prompt;
                 var next = await commands.NextAsync(CancellationToken.None).ConfigureAwait(false);
+                if (commands is TerminalCommands typed)
+                    typed.Prompt = "";
                 if (next is null && !commands.IsScripted)
+                {
                     await context.Output.WriteLineAsync().ConfigureAwait(false); // after Ctrl-D, end the prompt's line
+                    await context.Output.FlushAsync().ConfigureAwait(false);
+                }
                 var command = next ?? "quit";
                 if (commands.IsScripted)
                     await context.Output.WriteLineAsync(command).ConfigureAwait(false);

@@ -2,28 +2,37 @@ using System.Threading.Channels;
 
 namespace Host.Plugins.Pdb;
 
-/// <summary>Lines typed by the user (or piped in); end of input (Ctrl-D) detaches.</summary>
+/// <summary>
+/// Lines typed by the user: at a terminal through <see cref="LineEditor"/>, otherwise (piped in)
+/// as they come. End of input (Ctrl-D) detaches.
+/// </summary>
 internal sealed class TerminalCommands : ICommandSource
 {
-    private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
+    private readonly LineEditor? _editor = Console.IsInputRedirected ? null : new LineEditor();
+    private readonly Channel<string?> _piped = Channel.CreateUnbounded<string?>();
     private int _started;
 
     public bool IsScripted => false;
 
     public bool IsExhausted => false;
 
+    /// <summary>What is on the screen before the cursor: pdb's prompt, re-shown after Ctrl-C.</summary>
+    public string Prompt { get; set; } = "(Pdb) ";
+
     public async Task<string?> NextAsync(CancellationToken cancellationToken)
     {
+        if (_editor is not null)
+            return await Task.Run(() => _editor.ReadLine(Prompt), cancellationToken).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _started, 1) == 0)
-            _ = Task.Run(ReadAll, CancellationToken.None);
-        return await _lines.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _ = Task.Run(ReadPiped, CancellationToken.None);
+        return await _piped.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ReadAll()
+    private async Task ReadPiped()
     {
-        // One reader for the whole session: a line typed while the thread runs waits for the next prompt.
+        // One reader for the whole session: a line piped in while the thread runs waits for the next prompt.
         while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } line)
-            await _lines.Writer.WriteAsync(line).ConfigureAwait(false);
-        await _lines.Writer.WriteAsync(null).ConfigureAwait(false);
+            await _piped.Writer.WriteAsync(line).ConfigureAwait(false);
+        await _piped.Writer.WriteAsync(null).ConfigureAwait(false);
     }
 }

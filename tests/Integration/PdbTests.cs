@@ -62,6 +62,74 @@ public sealed class PdbTests
         await target.AssertUnharmedAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Pdb_works_on_a_target_without_stdin_and_leaves_it_beating(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "no_stdin_target.py", answersCommands: false);
+        Assert.StartsWith("beat ", await target.NextLineAsync());
+
+        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--commands", "where;p rounds > 0;continue");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("no_stdin_target.py", result.Stdout);
+        Assert.Contains("True", result.Stdout);
+        var before = await target.NextLineAsync();
+        Assert.StartsWith("beat ", before);
+        Assert.NotEqual(before, await target.NextLineAsync());
+        Assert.False(target.HasExited);
+    }
+
+    [Fact]
+    public async Task Pdb_stepping_a_thread_that_never_runs_python_gives_up_at_the_timeout()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");
+
+        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--timeout", "2", "--commands", "where;next;p 1");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Contains("main_loop()", result.Stdout);
+        Assert.Contains("error: the thread did not run Python within 2 s", result.Stderr);
+        await AssertRunsOnUntracedAsync(target);
+        await target.AssertUnharmedAsync();
+    }
+
+    [Fact]
+    public async Task Pdb_at_a_real_terminal_edits_lines_cancels_them_with_ctrl_c_breaks_in_again_and_detaches_on_ctrl_d()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");
+        await using var terminal = await TerminalSession.StartAsync(
+            $"{RepoPaths.HostBinary} run pdb -p {target.Pid} --thread early; echo EXIT=$?; sleep 60");
+
+        await terminal.WaitForAsync("(Pdb)");
+        await terminal.SendKeysAsync("p nam", "Enter");
+        await terminal.WaitForAsync("NameError");
+        await terminal.SendKeysAsync("p 1+", "Left", "Left", "6*7 or ", "End", "1", "Enter");
+        await terminal.WaitForAsync("42");
+        await terminal.SendKeysAsync("p this line is cancelled", "C-c");
+        await terminal.WaitForAsync("^C");
+        await terminal.SendKeysAsync("p name", "Enter");
+        await terminal.WaitForAsync("'early'");
+        await terminal.SendKeysAsync("continue", "Enter");
+        await terminal.WaitForAsync("Ctrl-C breaks in again");
+        Assert.NotEqual(await target.AskAsync("progress"), await ProgressLaterAsync(target));
+        await terminal.SendKeysAsync("C-c");
+        var screen = await terminal.WaitForAsync("(Pdb)", times: 6);
+        await terminal.SendKeysAsync("C-d");
+        screen = await terminal.WaitForAsync("EXIT=0");
+
+        Assert.Contains("detached from process", screen);
+        Assert.DoesNotContain("Traceback", screen);
+        await AssertRunsOnUntracedAsync(target);
+        await target.AssertUnharmedAsync();
+    }
+
+    private static async Task<string> ProgressLaterAsync(PythonTarget target)
+    {
+        await Task.Delay(200);
+        return await target.AskAsync("progress");
+    }
+
     [Fact]
     public async Task Pdb_names_the_threads_when_the_one_asked_for_does_not_exist()
     {

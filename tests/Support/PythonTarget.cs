@@ -97,6 +97,9 @@ public sealed class PythonTarget : IAsyncDisposable
 
     public string Errors => _errors;
 
+    /// <summary>The next line the target prints by itself (for fixtures that do not answer commands).</summary>
+    public Task<string?> NextLineAsync() => ReadLineAsync(TimeSpan.FromSeconds(20));
+
     private async Task<string?> ReadLineAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
