@@ -77,15 +77,13 @@ internal sealed class PdbSession(ICapabilityContext context, ICommandSource comm
                 var next = await commands.NextAsync(CancellationToken.None).ConfigureAwait(false);
                 if (commands is TerminalCommands typed)
                     typed.Prompt = "";
-                if (next is null && !commands.IsScripted)
+                if (commands.IsScripted && next is not null)
                 {
-                    await context.Output.WriteLineAsync().ConfigureAwait(false); // after Ctrl-D, end the prompt's line
+                    await context.Output.WriteLineAsync(next).ConfigureAwait(false);
                     await context.Output.FlushAsync().ConfigureAwait(false);
                 }
-                var command = next ?? "quit";
-                if (commands.IsScripted)
-                    await context.Output.WriteLineAsync(command).ConfigureAwait(false);
-                await SendAsync(command).ConfigureAwait(false);
+                // End of input reaches the target as such: it leaves `interact`, or detaches from pdb.
+                await SendAsync(next ?? ControlPrefix + "eof").ConfigureAwait(false);
                 break;
             case "running":
                 _state = PdbState.Running;

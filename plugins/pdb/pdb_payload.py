@@ -27,6 +27,7 @@ if not _had_readline:
     sys.modules["readline"] = None
 try:
     import bdb
+    import code as _code
     import pdb
 finally:
     if not _had_readline:
@@ -81,7 +82,9 @@ class Link(object):
         while b"\n" in self.pending:
             line, self.pending = self.pending.split(b"\n", 1)
             text = line.decode("utf-8", "replace")
-            if text.startswith("\x00"):
+            if text == "\x00eof":
+                self._deliver(None)  # Ctrl-D at the host: end of input for whoever reads (pdb, interact)
+            elif text.startswith("\x00"):
                 if self.on_control is not None:
                     self.on_control(text[1:])
             else:
@@ -95,7 +98,7 @@ class Link(object):
                 self.available.release()
 
     def readline(self):
-        """The next command line, or "" at the end (the host detached or is gone)."""
+        """The next command line, or "" at the end of input (Ctrl-D, or the host is gone)."""
         self.send({"type": "prompt"})
         if _get_ident() == self.controller:
             while not self.lines and self.poll(200):
@@ -210,6 +213,12 @@ class HostPdb(pdb.Pdb):
 
     do_quit = do_q = do_exit = detach
 
+    def do_interact(self, arg):
+        """interact: a Python console in the current frame's namespace, over the host's terminal."""
+        namespace = dict(self.curframe.f_globals)
+        namespace.update(getattr(self, "curframe_locals", self.curframe.f_locals))
+        HostConsole(self, namespace).interact("*interactive* (Ctrl-D goes back to pdb)")
+
     def do_EOF(self, arg):
         self.message("")
         return self.detach()
@@ -217,6 +226,38 @@ class HostPdb(pdb.Pdb):
     if not hasattr(pdb.Pdb, "message"):
         def message(self, text):
             self.stdout.write(text + "\n")
+
+
+class HostConsole(_code.InteractiveConsole):
+    """pdb's `interact`, reading and writing through the host instead of the target's stdin/stdout."""
+
+    def __init__(self, debugger, namespace):
+        _code.InteractiveConsole.__init__(self, namespace)
+        self.debugger = debugger
+
+    def raw_input(self, prompt=""):
+        self.debugger.stdout.write(prompt)
+        line = self.debugger.link.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+    def write(self, data):
+        self.debugger.stdout.write(data)
+
+    def runcode(self, code):
+        # Like pdb's own statements: output goes to the host only while this line runs.
+        saved = sys.stdout, sys.displayhook
+        sys.stdout = self.debugger.stdout
+        sys.displayhook = self._display
+        try:
+            _code.InteractiveConsole.runcode(self, code)
+        finally:
+            sys.stdout, sys.displayhook = saved
+
+    def _display(self, value):
+        if value is not None:
+            self.debugger.stdout.write(repr(value) + "\n")
 
 
 def _threading():

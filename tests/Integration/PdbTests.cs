@@ -28,6 +28,24 @@ public sealed class PdbTests
 
     [Theory]
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Pdb_breakpoints_stop_the_thread_and_interact_runs_python_in_its_frame(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "trace_target.py");
+
+        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--thread", "early", "--commands", "break nested_leaf;continue;args;interact;x * 7");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Breakpoint 1 at ", result.Stdout);
+        Assert.Contains("nested_leaf()", result.Stdout);
+        Assert.Contains("x = 1", result.Stdout);
+        Assert.Contains(">>> x * 7\n7\n", result.Stdout);
+        Assert.DoesNotContain("Traceback", result.Stdout);
+        await AssertRunsOnUntracedAsync(target);
+        await target.AssertUnharmedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Pdb_inspects_a_thread_blocked_outside_python_at_once(string python)
     {
         // The main thread waits in sys.stdin.readline(): a C call that does not return on its own.
