@@ -4,14 +4,15 @@ namespace Host.Plugins.Pdb;
 
 /// <summary>
 /// Reads one command line at a terminal: editing (arrows, Home/End, Ctrl-A/E, Backspace/Delete),
-/// history (Up/Down), Ctrl-C cancels the line being typed, Ctrl-D on an empty line is end of input.
+/// history (Up/Down), Tab completion (asked of the target), Ctrl-C cancels the line being typed,
+/// Ctrl-D on an empty line is end of input.
 /// </summary>
 internal sealed class LineEditor
 {
     private readonly List<string> _history = [];
 
     /// <summary>The line typed, or null at end of input. <paramref name="prompt"/> is already on screen.</summary>
-    public string? ReadLine(string prompt)
+    public string? ReadLine(string prompt, Func<string, Completions?> complete)
     {
         var line = new StringBuilder();
         var cursor = 0;
@@ -26,6 +27,9 @@ internal sealed class LineEditor
                 var control = (key.Modifiers & ConsoleModifiers.Control) != 0;
                 switch (key.Key)
                 {
+                    case ConsoleKey.Tab:
+                        cursor = Complete(prompt, line, cursor, complete);
+                        break;
                     case ConsoleKey.Enter:
                         Console.Out.Write('\n');
                         var text = line.ToString();
@@ -84,6 +88,24 @@ internal sealed class LineEditor
         {
             Console.TreatControlCAsInput = previous;
         }
+    }
+
+    private static int Complete(string prompt, StringBuilder line, int cursor, Func<string, Completions?> complete)
+    {
+        var head = line.ToString(0, cursor);
+        if (complete(head) is not { Items.Count: > 0 } completions || !head.StartsWith(completions.Prefix, StringComparison.Ordinal))
+            return cursor;
+        var word = head[completions.Prefix.Length..];
+        var common = completions.CommonStart();
+        if (common.Length > word.Length)
+        {
+            var added = common[word.Length..] + (completions.Items.Count == 1 && !common.EndsWith('.') ? " " : "");
+            line.Insert(cursor, added);
+            return cursor + added.Length;
+        }
+        // Nothing to add: show the choices under the line, then the line again.
+        Console.Out.Write("\n" + string.Join("  ", completions.Items.Take(60)) + "\n" + prompt);
+        return cursor;
     }
 
     private static void Redraw(string prompt, StringBuilder line, int cursor)

@@ -39,9 +39,13 @@ internal sealed class PdbSession(ICapabilityContext context, ICommandSource comm
             Interrupt();
         };
         Console.CancelKeyPress += onInterrupt;
+        var messages = new TargetMessages(output, context.Timeout);
+        if (commands is TerminalCommands terminal)
+            terminal.Completer = line => CompleteAsync(messages, line);
+        messages.Start();
         try
         {
-            await foreach (var line in output.ReadLinesAsync(context.Timeout, CancellationToken.None).ConfigureAwait(false))
+            await foreach (var line in messages.ReadAllAsync().ConfigureAwait(false))
             {
                 using var document = JsonDocument.Parse(line);
                 var message = document.RootElement;
@@ -107,6 +111,16 @@ internal sealed class PdbSession(ICapabilityContext context, ICommandSource comm
                 return true;
         }
         return false;
+    }
+
+    /// <summary>Tab at the prompt: the target's pdb completes, with the frame's names at hand.</summary>
+    private async Task<Completions?> CompleteAsync(TargetMessages messages, string line)
+    {
+        var answer = await messages.CompleteAsync(() => SendAsync(ControlPrefix + "complete " + line), TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        if (answer is not { } json)
+            return null;
+        var items = json.GetProperty("items").EnumerateArray().Select(item => item.GetString() ?? "").ToList();
+        return new Completions(json.GetProperty("prefix").GetString() ?? "", items);
     }
 
     private void WaitBounded()

@@ -16,17 +16,22 @@ internal sealed class TerminalCommands : ICommandSource
 
     public bool IsExhausted => false;
 
+    /// <summary>Asks the target for completions of a line (Tab).</summary>
+    public Func<string, Task<Completions?>>? Completer { get; set; }
+
     /// <summary>What is on the screen before the cursor: pdb's prompt, re-shown after Ctrl-C.</summary>
     public string Prompt { get; set; } = "(Pdb) ";
 
     public async Task<string?> NextAsync(CancellationToken cancellationToken)
     {
         if (_editor is not null)
-            return await Task.Run(() => _editor.ReadLine(Prompt), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => _editor.ReadLine(Prompt, Complete), cancellationToken).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _started, 1) == 0)
             _ = Task.Run(ReadPiped, CancellationToken.None);
         return await _piped.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private Completions? Complete(string line) => Completer?.Invoke(line).GetAwaiter().GetResult();
 
     private async Task ReadPiped()
     {

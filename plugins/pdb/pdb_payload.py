@@ -213,6 +213,26 @@ class HostPdb(pdb.Pdb):
 
     do_quit = do_q = do_exit = detach
 
+    # What the host's Tab asks for: cmd.Cmd.complete's choices, without the readline module.
+    COMPLETION_DELIMITERS = " \t\n`~!@#$%^&*()-=+[{]}\\|;:'\",<>/?"
+
+    def completions(self, line):
+        begin = len(line)
+        while begin > 0 and line[begin - 1] not in self.COMPLETION_DELIMITERS:
+            begin -= 1
+        text = line[begin:]
+        stripped = len(line) - len(line.lstrip())
+        try:
+            if begin > stripped:
+                command = self.parseline(line.lstrip())[0]
+                choose = getattr(self, "complete_" + command, self.completedefault) if command else self.completedefault
+            else:
+                choose = self.completenames
+            items = sorted(set(choose(text, line, begin, len(line)) or []))
+        except Exception:
+            items = []
+        return {"type": "completions", "prefix": line[:begin], "items": [_text(i) for i in items[:200]]}
+
     def do_interact(self, arg):
         """interact: a Python console in the current frame's namespace, over the host's terminal."""
         namespace = dict(self.curframe.f_globals)
@@ -361,6 +381,9 @@ class Debugger(object):
             NATIVE["thread_settrace"](frames[0], sys.settrace, None)
 
     def on_control(self, command):
+        if command.startswith("complete "):
+            self.link.send(self.pdb.completions(command[len("complete "):]))
+            return
         if self.pdb.detached or self.pdb.live:
             return
         if command == "break":

@@ -113,7 +113,7 @@ public sealed class PdbTests
     }
 
     [Fact]
-    public async Task Pdb_at_a_real_terminal_edits_lines_cancels_them_with_ctrl_c_breaks_in_again_and_detaches_on_ctrl_d()
+    public async Task Pdb_at_a_real_terminal_edits_completes_and_cancels_lines_breaks_in_again_on_ctrl_c_and_detaches_on_ctrl_d()
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");
         await using var terminal = await TerminalSession.StartAsync(
@@ -126,7 +126,9 @@ public sealed class PdbTests
         await terminal.WaitForAsync("42");
         await terminal.SendKeysAsync("p this line is cancelled", "C-c");
         await terminal.WaitForAsync("^C");
-        await terminal.SendKeysAsync("p name", "Enter");
+        await terminal.SendKeysAsync("p nam", "Tab");
+        await terminal.WaitForAsync("(Pdb) p name");
+        await terminal.SendKeysAsync("Enter");
         await terminal.WaitForAsync("'early'");
         await terminal.SendKeysAsync("continue", "Enter");
         await terminal.WaitForAsync("Ctrl-C breaks in again");
