@@ -48,17 +48,31 @@ public sealed class PdbTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Pdb_inspects_a_thread_blocked_outside_python_at_once(string python)
     {
-        // The main thread waits in sys.stdin.readline(): a C call that does not return on its own.
+        // "sleeper" is in time.sleep(1000): it will not run Python again for a long while.
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "trace_target.py");
 
-        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--commands", "where;p 6 * 7;up;p command");
+        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--thread", "sleeper", "--commands", "where;p nap;p 6 * 7;up;list");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("host: the thread is outside Python", result.Stdout);
-        Assert.Contains("main_loop()", result.Stdout);
-        Assert.Contains("line = sys.stdin.readline()", result.Stdout);
+        Assert.Contains("sleeper()", result.Stdout);
+        Assert.Contains("time.sleep(nap)", result.Stdout);
+        Assert.Contains("1000", result.Stdout);
         Assert.Contains("42", result.Stdout);
         await AssertRunsOnUntracedAsync(target);
+        await target.AssertUnharmedAsync();
+    }
+
+    [Fact]
+    public async Task Pdb_inspects_the_main_thread_blocked_reading_its_stdin()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");
+
+        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--commands", "where");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("main_loop()", result.Stdout);
+        Assert.Contains("line = sys.stdin.readline()", result.Stdout);
         await target.AssertUnharmedAsync();
     }
 
@@ -98,15 +112,16 @@ public sealed class PdbTests
         Assert.False(target.HasExited);
     }
 
-    [Fact]
-    public async Task Pdb_stepping_a_thread_that_never_runs_python_gives_up_at_the_timeout()
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Pdb_stepping_a_thread_that_never_runs_python_gives_up_at_the_timeout(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "trace_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "trace_target.py");
 
-        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--timeout", "2", "--commands", "where;next;p 1");
+        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--thread", "sleeper", "--timeout", "2", "--commands", "where;next;p 1");
 
         Assert.Equal(5, result.ExitCode);
-        Assert.Contains("main_loop()", result.Stdout);
+        Assert.Contains("sleeper()", result.Stdout);
         Assert.Contains("error: the thread did not run Python within 2 s", result.Stderr);
         await AssertRunsOnUntracedAsync(target);
         await target.AssertUnharmedAsync();
