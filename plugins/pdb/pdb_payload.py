@@ -129,8 +129,11 @@ class Input(object):
     def __init__(self, link):
         self.link = link
 
-    def readline(self):
+    def readline(self, size=-1):
         return self.link.readline()
+
+    def close(self):
+        pass  # exit() closes sys.stdin; this one stays usable
 
 
 def _pdb_options():
@@ -239,6 +242,13 @@ class HostPdb(pdb.Pdb):
         namespace.update(getattr(self, "curframe_locals", self.curframe.f_locals))
         HostConsole(self, namespace).interact("*interactive* (Ctrl-D goes back to pdb)")
 
+    def _refuse(self, arg=None):
+        """Commands that would raise into the target (run/restart raise Restart) or take over its
+        own stdin and stdout (debug) are refused."""
+        self.message("*** not available when attached to a running process")
+
+    do_run = do_restart = do_debug = _refuse
+
     def do_EOF(self, arg):
         self.message("")
         return self.detach()
@@ -254,8 +264,11 @@ class HostConsole(_code.InteractiveConsole):
     def __init__(self, debugger, namespace):
         _code.InteractiveConsole.__init__(self, namespace)
         self.debugger = debugger
+        self.leaving = False
 
     def raw_input(self, prompt=""):
+        if self.leaving:
+            raise EOFError
         self.debugger.stdout.write(prompt)
         line = self.debugger.link.readline()
         if not line:
@@ -266,14 +279,20 @@ class HostConsole(_code.InteractiveConsole):
         self.debugger.stdout.write(data)
 
     def runcode(self, code):
-        # Like pdb's own statements: output goes to the host only while this line runs.
-        saved = sys.stdout, sys.displayhook
+        # Like pdb's own statements: input and output go through the host only while this line
+        # runs (exit() closes sys.stdin: never the target's own).
+        saved = sys.stdin, sys.stdout, sys.displayhook
+        sys.stdin = self.debugger.stdin
         sys.stdout = self.debugger.stdout
         sys.displayhook = self._display
         try:
             _code.InteractiveConsole.runcode(self, code)
+        except SystemExit:
+            # exit() here must not end the target's thread (or the target): it leaves the console.
+            self.write("(exit() leaves interact; the process runs on)\n")
+            self.leaving = True
         finally:
-            sys.stdout, sys.displayhook = saved
+            sys.stdin, sys.stdout, sys.displayhook = saved
 
     def _display(self, value):
         if value is not None:

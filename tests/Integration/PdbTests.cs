@@ -28,17 +28,19 @@ public sealed class PdbTests
 
     [Theory]
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
-    public async Task Pdb_breakpoints_stop_the_thread_and_interact_runs_python_in_its_frame(string python)
+    public async Task Pdb_breakpoints_stop_the_thread_interact_runs_python_in_its_frame_and_nothing_raises_into_the_target(string python)
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "trace_target.py");
 
-        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--thread", "early", "--commands", "break nested_leaf;continue;args;interact;x * 7");
+        var result = await HostRun.RunAsync("run", "pdb", "-p", target.Pid.ToString(), "--thread", "early", "--commands", "break nested_leaf;continue;args;restart;interact;x * 7;exit()");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Breakpoint 1 at ", result.Stdout);
         Assert.Contains("nested_leaf()", result.Stdout);
         Assert.Contains("x = 1", result.Stdout);
         Assert.Contains(">>> x * 7\n7\n", result.Stdout);
+        Assert.Contains("(Pdb) restart\n*** not available when attached to a running process", result.Stdout);
+        Assert.Contains("(exit() leaves interact; the process runs on)", result.Stdout);
         Assert.DoesNotContain("Traceback", result.Stdout);
         await AssertRunsOnUntracedAsync(target);
         await target.AssertUnharmedAsync();
