@@ -67,7 +67,7 @@ internal sealed class PdbSession(ICapabilityContext context, ICommandSource comm
         {
             case "attached":
                 context.Progress.Report("");
-                Note($"host: stopped thread {message.GetProperty("ident").GetInt64()} of process {context.Pid}; quit or Ctrl-D detaches and lets it run on");
+                Note($"host: attached to thread {message.GetProperty("ident").GetInt64()} of process {context.Pid}; quit or Ctrl-D detaches and lets it run on");
                 break;
             case "output":
                 var text = message.GetProperty("text").GetString() ?? "";

@@ -84,7 +84,7 @@ public sealed class PdbTests
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "trace_target.py");
         await using var host = RunningHost.Start(["run", "pdb", "-p", target.Pid.ToString(), "--thread", "early"]);
-        await host.WaitForStderrAsync("host: stopped thread");
+        await host.WaitForStderrAsync("host: attached to thread");
         var stopped = await target.AskAsync("progress");
         await Task.Delay(300);
         Assert.Equal(stopped, await target.AskAsync("progress"));
