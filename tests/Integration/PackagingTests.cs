@@ -7,7 +7,7 @@ namespace Host.Tests.Integration;
 public sealed class PackagingTests
 {
     [Fact]
-    public async Task The_packed_tool_installs_and_dumps_a_real_process()
+    public async Task The_packed_tool_installs_lists_its_capabilities_and_works_on_a_real_process()
     {
         var work = Directory.CreateTempSubdirectory("host-test-pack-").FullName;
         try
@@ -30,6 +30,11 @@ public sealed class PackagingTests
             var output = await Run(Path.Combine(work, "tools", "host"), "run", "stackdump", "--pid", target.Pid.ToString());
 
             Assert.Contains("in sleeping_worker", output);
+            var capabilities = await Run(Path.Combine(work, "tools", "host"), "list");
+            foreach (var name in new[] { "pdb", "settrace", "stackdump" })
+                Assert.Contains(name + " ", capabilities);
+            var pdb = await Run(Path.Combine(work, "tools", "host"), "run", "pdb", "--pid", target.Pid.ToString(), "--thread", "sleeper", "--commands", "p marker");
+            Assert.Contains("'sleeper-local-42'", pdb);
             await target.AssertUnharmedAsync();
         }
         finally
