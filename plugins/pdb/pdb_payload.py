@@ -48,7 +48,7 @@ class Link(object):
 
     def __init__(self, native, output_path, commands_path):
         self.native = native
-        self.out = os.open(output_path, os.O_WRONLY | os.O_NONBLOCK)
+        self.out = open_channel(output_path)
         self.commands = os.open(commands_path, os.O_RDONLY | os.O_NONBLOCK)
         self.controller = _get_ident()
         self.pending = b""
@@ -60,10 +60,9 @@ class Link(object):
         self.on_control = None
 
     def send(self, message):
-        data = (_json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
         try:
-            self.native["write_all"](self.out, data)
-        except OSError:
+            self.out.send(message, timeout=None)
+        except ChannelClosed:
             self.closed = True
 
     def poll(self, timeout_ms):
@@ -417,7 +416,7 @@ class Debugger(object):
         # Said before arming: once armed, the thread may reach its prompt before the controller runs again.
         self.link.send({"type": "attached", "ident": self.ident})
         self.arm()
-        deadline = _now() + GRACE_SECONDS
+        deadline = _time() + GRACE_SECONDS
         inspected = False
         while not self.pdb.detached:
             if not self.link.poll(50):
@@ -426,9 +425,9 @@ class Debugger(object):
             if self.break_requested:
                 self.break_requested = False
                 self.arm()
-                deadline = _now() + GRACE_SECONDS
+                deadline = _time() + GRACE_SECONDS
                 inspected = False
-            if self.armed and not inspected and _now() > deadline and not self.pdb.live:
+            if self.armed and not inspected and _time() > deadline and not self.pdb.live:
                 inspected = True
                 self.inspect()
         # The thread may still be leaving its prompt. This namespace is cleared once the payload
@@ -449,10 +448,6 @@ class Debugger(object):
         self.pdb.interaction(frames[0], None)
 
 
-def _now():
-    return _time()
-
-
 def main():
     link = Link(NATIVE, PARAMS["channel"], PARAMS["commands"])
     try:
@@ -464,11 +459,11 @@ def main():
         Debugger(link, ident).run()
         link.send({"type": "done"})
     finally:
-        for fd in (link.out, link.commands):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        link.out.close()
+        try:
+            os.close(link.commands)
+        except OSError:
+            pass
 
 
 try:

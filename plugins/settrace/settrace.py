@@ -275,26 +275,6 @@ class ThreadHooks(object):
         self.native["calltrace_uninstall"]()
 
 
-class Output(object):
-    def __init__(self, native, path):
-        import os
-        # Non-blocking open fails at once (ENXIO) instead of hanging when no one reads.
-        self.fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-        self.native = native
-
-    def send(self, messages, timeout_ms=-1):
-        if messages:
-            data = "".join(_json.dumps(m, separators=(",", ":")) + "\n" for m in messages)
-            self.native["write_all"](self.fd, data.encode("utf-8"), timeout_ms)
-
-    def close(self):
-        import os
-        try:
-            os.close(self.fd)
-        except OSError:
-            pass
-
-
 def _encode(records):
     text = binascii.b2a_base64(records).strip()
     return text.decode("ascii") if isinstance(text, bytes) else text
@@ -316,7 +296,7 @@ class Session(object):
     def flush(self):
         with self.lock:
             if not self.finished:
-                self.output.send(_batch(self.native, self.names, self.threads))
+                self.output.send_all(_batch(self.native, self.names, self.threads), timeout=None)
 
     def watch_exit(self):
         # The target's last calls before it exits are flushed then, not lost.
@@ -343,7 +323,7 @@ class Session(object):
                 return
             _sleep(0.005)
         try:
-            self._finish("exit", message_timeout_ms=1000)
+            self._finish("exit", message_timeout=1.0)
         finally:
             self.lock.release()
 
@@ -351,7 +331,7 @@ class Session(object):
         with self.lock:
             self._finish(reason, failure)
 
-    def _finish(self, reason, failure=None, message_timeout_ms=-1):
+    def _finish(self, reason, failure=None, message_timeout=None):
         if self.finished:
             return
         self.finished = True
@@ -371,8 +351,8 @@ class Session(object):
                 counts.update(type="done", reason=reason)
                 final.append(counts)
             try:
-                self.output.send(final, message_timeout_ms)
-            except OSError:
+                self.output.send_all(final, message_timeout)
+            except ChannelClosed:
                 pass
         self.output.close()
 
@@ -390,9 +370,9 @@ class Session(object):
 
 def main():
     native = NATIVE
-    output = Output(native, PARAMS["channel"])
+    output = open_channel(PARAMS["channel"])
     if not native or "calltrace_start" not in native:
-        output.send([{"type": "error", "message": "this Python lacks a C API function the tracer needs"}])
+        output.send({"type": "error", "message": "this Python lacks a C API function the tracer needs"})
         return
     import os
     control = os.open(PARAMS["control"], os.O_RDONLY | os.O_NONBLOCK)
@@ -416,7 +396,7 @@ def main():
                                         int(PARAMS.get("capacity", 1 << 18)), int(bool(PARAMS.get("lossless"))),
                                         names.on_object, threads.on_thread, marker, disable)
     if started is None:
-        output.send([{"type": "error", "message": "another `host run settrace` is already tracing this process"}])
+        output.send({"type": "error", "message": "another `host run settrace` is already tracing this process"})
         return
     session = Session(native, hooks, names, threads, output)
     reason, failure = "stopped", None
@@ -427,7 +407,7 @@ def main():
         hello = python_info()
         hello.update(type="hello", mode={1: "sys.monitoring", 2: "profile", 3: "trace"}[mode],
                      started_ns=started["started_ns"], tool=getattr(hooks, "tool", None))
-        output.send([hello])
+        output.send(hello)
         while not session.finished:
             ready = native["wait_readable"](control, started["wake_fd"], tick_ms)
             if ready & 1:
@@ -439,7 +419,7 @@ def main():
                     break
             hooks.refresh()
             session.flush()
-    except OSError:
+    except (ChannelClosed, OSError):
         reason = "host-gone"  # the channel broke: nobody reads any more
     except Exception as error:
         failure = "%s: %s" % (type(error).__name__, error)
@@ -464,6 +444,6 @@ try:
     main()
 except Exception as error:  # never let the target see an error of ours
     try:
-        Output(NATIVE, PARAMS["channel"]).send([{"type": "error", "message": "%s: %s" % (type(error).__name__, error)}])
+        open_channel(PARAMS["channel"]).send({"type": "error", "message": "%s: %s" % (type(error).__name__, error)})
     except Exception:
         pass
