@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Host.Abstractions;
 using Host.Catalog;
 using Host.Injection.Gdb;
+using Host.Recipes;
 
 namespace Host.Cli;
 
@@ -22,7 +23,9 @@ internal static class HostApplication
         try
         {
             var catalog = CapabilityCatalog.Discover(PluginFolders.All());
-            var root = BuildRoot(catalog, gdb);
+            var recipePath = args.Length > 1 && args[0] == "run" && RecipeCatalog.IsPath(args[1]) ? args[1] : null;
+            var recipes = RecipeCatalog.Discover(RecipeFolders.All(), catalog.Entries.Select(e => e.Name).ToHashSet(), recipePath);
+            var root = BuildRoot(catalog, recipes, gdb);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
                 return UsageError(parse, catalog, args);
@@ -49,13 +52,13 @@ internal static class HostApplication
         }
     }
 
-    private static RootCommand BuildRoot(CapabilityCatalog catalog, PendingGdb? gdb)
+    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, PendingGdb? gdb)
     {
         var root = new RootCommand("host: attach to a running CPython process and look inside it, without restarting it.");
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces of errors)", Recursive = true };
         root.Options.Add(verbose);
-        root.Subcommands.Add(RunCommandFactory.Create(catalog, verbose, gdb));
-        root.Subcommands.Add(ListCommand.Create(catalog));
+        root.Subcommands.Add(RunCommandFactory.Create(catalog, recipes, verbose, gdb));
+        root.Subcommands.Add(ListCommand.Create(catalog, recipes));
         root.Subcommands.Add(PsCommand.Create());
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));
         return root;
@@ -68,7 +71,7 @@ internal static class HostApplication
             var broken = catalog.Entries.FirstOrDefault(e => e.IsBroken && e.Name == args[1]);
             return ErrorReporter.Report(broken is not null
                 ? new CapabilityException(ExitCodes.Usage, $"capability '{args[1]}' could not be loaded from {broken.Source}: {broken.Problem}", "fix or remove that plugin; host list shows the others")
-                : new CapabilityException(ExitCodes.Usage, $"there is no capability named '{args[1]}'", "host list shows the capabilities you can run"), verbose: false);
+                : new CapabilityException(ExitCodes.Usage, $"there is no capability or recipe named '{args[1]}'", "host list shows what you can run; a recipe file can be run by its path, e.g. host run ./my-recipe.lua"), verbose: false);
         }
         foreach (var error in parse.Errors)
             Console.Error.WriteLine($"error: {error.Message}");

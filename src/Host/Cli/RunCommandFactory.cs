@@ -3,17 +3,20 @@ using Host.Abstractions;
 using Host.Catalog;
 using Host.Injection.Gdb;
 using Host.Output;
+using Host.Recipes;
 
 namespace Host.Cli;
 
 /// <summary>Builds `host run NAME` for every capability in the catalog, with its own options.</summary>
 internal static class RunCommandFactory
 {
-    public static Command Create(CapabilityCatalog catalog, Option<bool> verbose, PendingGdb? prestarted)
+    public static Command Create(CapabilityCatalog catalog, RecipeCatalog recipes, Option<bool> verbose, PendingGdb? prestarted)
     {
-        var run = new Command("run", "Run a capability against a Python process (host list shows them all)");
+        var run = new Command("run", "Run a capability or a Lua recipe against a Python process (host list shows them all)");
         foreach (var entry in catalog.Runnable)
             run.Subcommands.Add(CreateFor(entry.Capability!, verbose, prestarted));
+        foreach (var recipe in recipes.Recipes)
+            run.Subcommands.Add(RecipeCommandFactory.Create(recipe, catalog, recipes, verbose, prestarted));
         return run;
     }
 
@@ -37,14 +40,11 @@ internal static class RunCommandFactory
     private static async Task<int> RunAsync(ICapability capability, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, PendingGdb? prestarted, CancellationToken cancellationToken)
     {
         var progress = new TerminalProgress(verbose);
-        var timeoutSeconds = parse.GetValue(common.Timeout);
-        if (timeoutSeconds is <= 0 or > 3600)
-            throw new CapabilityException(ExitCodes.Usage, $"--timeout must be between 0 and 3600 seconds, not {timeoutSeconds}");
-        var timeout = TimeSpan.FromSeconds(timeoutSeconds);
+        var timeout = common.TimeoutOf(parse);
         await using var demo = parse.GetValue(common.Demo) ? await DemoTarget.StartAsync(timeout).ConfigureAwait(false) : null;
         var pid = demo?.Pid ?? ProcessSelector.Select(parse.GetValue(common.Pid), parse.GetValue(common.Name));
         var outputPath = parse.GetValue(common.Output);
-        var output = outputPath is null ? StandardOutput.Open() : OpenOutput(outputPath);
+        var output = OpenOutput(outputPath);
         try
         {
             var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout, prestarted: prestarted), output, progress, timeout);
@@ -59,8 +59,11 @@ internal static class RunCommandFactory
         }
     }
 
-    private static StreamWriter OpenOutput(string path)
+    /// <summary>Standard output, or the file given with -o.</summary>
+    internal static TextWriter OpenOutput(string? path)
     {
+        if (path is null)
+            return StandardOutput.Open();
         try
         {
             return new StreamWriter(path);

@@ -27,4 +27,15 @@ internal sealed class RunOptions
     public Option<bool> Demo { get; } = new("--demo") { Description = "Start the bundled multi-threaded demo program, run on it, then stop it" };
 
     public IEnumerable<Option> All => [Pid, Name, Timeout, Output, Demo];
+
+    public TimeSpan TimeoutOf(ParseResult parse)
+    {
+        var seconds = parse.GetValue(Timeout);
+        return seconds is > 0 and <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new Host.Abstractions.CapabilityException(Host.Abstractions.ExitCodes.Usage, $"--timeout must be between 0 and 3600 seconds, not {seconds}");
+    }
+
+    /// <summary>True when --timeout was typed, not defaulted.</summary>
+    public bool TimeoutGiven(ParseResult parse) => parse.GetResult(Timeout) is { Implicit: false };
 }

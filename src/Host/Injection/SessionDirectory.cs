@@ -63,10 +63,16 @@ internal sealed class SessionDirectory : IDisposable
         GiveToOwner(path);
     }
 
-    public void Copy(string source, string name)
+    /// <summary>
+    /// Copies a file in once. Never over an existing copy: the target may have it mapped (the agent),
+    /// and rewriting a mapped library in place corrupts it in the target.
+    /// </summary>
+    public void CopyOnce(string source, string name)
     {
         var path = HostFile(name);
-        File.Copy(source, path, overwrite: true);
+        if (File.Exists(path))
+            return;
+        File.Copy(source, path);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         GiveToOwner(path);
     }

@@ -42,6 +42,13 @@ class _Channel(object):
         FIFO is waited on for `timeout` seconds; None waits as long as the host is there (a
         streaming payload, whose hooks drop events meanwhile)."""
         data = "".join(_json.dumps(m, separators=(",", ":")) + "\n" for m in messages).encode("utf-8")
+        self._write(data, timeout)
+
+    def write_text(self, text, timeout=WRITE_TIMEOUT):
+        """Writes one line of plain text (a newline is added)."""
+        self._write((_text(text) + u"\n").encode("utf-8"), timeout)
+
+    def _write(self, data, timeout):
         write_all = NATIVE.get("write_all") if NATIVE else None
         if write_all is not None:
             # The agent's write never takes the GIL back in an interpreter that is shutting down.

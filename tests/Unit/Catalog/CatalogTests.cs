@@ -12,7 +12,7 @@ public sealed class CatalogTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("stackdump", result.Stdout);
-        Assert.Contains("built-in: " + Path.Combine(RepoPaths.Root, "artifacts", "host", "plugins", "stackdump", "Host.Plugins.Stackdump.dll"), result.Stdout);
+        Assert.Contains("built-in plugin: " + Path.Combine(RepoPaths.Root, "artifacts", "host", "plugins", "stackdump", "Host.Plugins.Stackdump.dll"), result.Stdout);
     }
 
     [Fact]

@@ -6,12 +6,15 @@ namespace Host.Injection.Gdb;
 /// <summary>Primitive 1 (attach) for the gdb backend.</summary>
 internal sealed class GdbInjector(TimeSpan timeout, string? agentPath = null, PendingGdb? prestarted = null) : IInjector
 {
+    // A prestarted gdb runs one plan: only the first target gets it (a recipe attaches many times).
+    private PendingGdb? _prestarted = prestarted;
+
     public Task<ITarget> AttachAsync(int pid, CancellationToken cancellationToken)
     {
         var process = TargetInspector.Inspect(pid);
         StaleSessions.Sweep();
         var gdb = GdbLocator.Find();
         var agent = AgentLibrary.Find(agentPath);
-        return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(gdb, prestarted), agent, timeout));
+        return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(gdb, Interlocked.Exchange(ref _prestarted, null)), agent, timeout));
     }
 }

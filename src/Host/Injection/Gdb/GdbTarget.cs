@@ -57,7 +57,7 @@ internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, Ag
         var session = Session();
         session.WriteText("payload.py", EmbeddedFile.Read("prelude.py") + "\n# --- " + payload.Name + " ---\n" + payload.Source);
         session.WriteText("params.json", payload.ParametersJson);
-        session.Copy(agent.Path, "libhostagent.so");
+        session.CopyOnce(agent.Path, "libhostagent.so");
         var start = GdbCall.StartAgent(session.TargetFile("libhostagent.so"), agent.EntryPoint, session.TargetPath);
         var transcript = await gdb.RunAsync(Process.Pid, [start], timeout).ConfigureAwait(false);
         var result = GdbOutcome.Check(transcript, Process, timeout).Single();

@@ -1,0 +1,35 @@
+using Host.Abstractions;
+
+namespace Host.Recipes;
+
+/// <summary>
+/// A FIFO a recipe opened with target:fifo(), read a line at a time (ch:lines()). Waiting for the
+/// target to open it is bounded by the wait timeout; after that a line is waited for until the
+/// writer closes it, the recipe is stopped (--timeout, Ctrl-C) or the FIFO is closed.
+/// </summary>
+internal sealed class FifoReader(IChannel channel, TimeSpan openTimeout, CancellationToken cancellationToken) : IAsyncDisposable
+{
+    private IAsyncEnumerator<string>? lines;
+    private bool ended;
+
+    public string PathInTarget => channel.PathInTarget;
+
+    /// <summary>The next line, or null once the writer has closed the FIFO.</summary>
+    public string? Next()
+    {
+        if (ended)
+            return null;
+        lines ??= channel.ReadLinesAsync(openTimeout, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        if (lines.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            return lines.Current;
+        ended = true;
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (lines is not null)
+            await lines.DisposeAsync().ConfigureAwait(false);
+        await channel.DisposeAsync().ConfigureAwait(false);
+    }
+}
