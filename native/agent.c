@@ -65,6 +65,7 @@ struct python_api {
  * IMPORTS_DONE() once it has imported what it needs: modules the target itself
  * imports after that are the target's, and stay.
  * NATIVE holds the agent's C helpers (blocking I/O, the call recorder).
+ * MODULES_BEFORE names the modules the target had when the payload started.
  */
 static const char BOOTSTRAP[] =
     "def _host_bootstrap(session):\n"
@@ -85,7 +86,8 @@ static const char BOOTSTRAP[] =
     "        namespace = {'__name__': '__host_payload__', '__file__': path,\n"
     "                     '__builtins__': __builtins__, 'SESSION_DIR': session,\n"
     "                     'NATIVE': _host_native, 'SWITCH_INTERVAL': interval,\n"
-    "                     'IMPORTS_DONE': lambda: imported.append(set(sys.modules))}\n"
+    "                     'IMPORTS_DONE': lambda: imported.append(set(sys.modules)),\n"
+    "                     'MODULES_BEFORE': frozenset(before)}\n"
     "        code = compile(source, path, 'exec')\n"
     "        exec(code, namespace)\n"
     "        namespace.clear()\n"

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace Host.Output;
 
@@ -14,8 +13,7 @@ internal static class StandardOutput
 
     public static TextWriter Open()
     {
-        var stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 65536);
+        return new StreamWriter(new DescriptorStream(1), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 65536);
     }
 
     /// <summary>True when the error is the reader of standard output having gone away.</summary>

@@ -1,8 +1,10 @@
 # Runs a recipe's Python code (target:python in Lua) on the agent thread, in a namespace of its
 # own. The code sees PARAMS (the recipe's params, JSON data), send(value) to return values to the
-# recipe, open_channel(path) for a FIFO the recipe opened with target:fifo(), and safe_repr.
-# Runs on Python 2.7 and 3.6+.
+# recipe, open_channel(path) for a FIFO the recipe opened with target:fifo(), host_wait(seconds),
+# TARGET_MODULES and safe_repr. Runs on Python 2.7 and 3.6+.
+import select as _select
 import sys as _sys
+import time as _time
 import traceback as _traceback
 
 try:
@@ -53,6 +55,30 @@ class _RecipeChannel(object):
         self._channel.close()
 
 
+class _HostWait(object):
+    """host_wait(seconds): sleeps without the GIL, telling the host now and then that the code is
+    still at work, and raises ChannelClosed the moment the recipe is gone (killed, stopped), so
+    that the code's `finally` blocks undo what it installed in the target."""
+
+    def __init__(self, reply):
+        self._reply = reply
+
+    def __call__(self, seconds):
+        # Modules the target imports from now on are its own and stay.
+        IMPORTS_DONE()
+        deadline = _time.time() + max(0.0, float(seconds))
+        poller = _select.poll()
+        # A FIFO's write end reports POLLERR once its reader has closed it.
+        poller.register(self._reply._fd, _select.POLLERR)
+        while True:
+            left = deadline - _time.time()
+            if left <= 0:
+                return
+            if poller.poll(int(min(left, 1.0) * 1000) + 1):
+                raise ChannelClosed("the recipe is gone")
+            self._reply.send({"type": "alive"})
+
+
 def _execute(code, namespace):
     exec(code, namespace)
 
@@ -82,7 +108,11 @@ def _run(reply):
     info["type"] = "hello"
     reply.send(info)
     namespace = {"__name__": "__recipe__", "PARAMS": PARAMS["params"], "send": send,
-                 "open_channel": recipe_channel, "safe_repr": safe_repr}
+                 "open_channel": recipe_channel, "safe_repr": safe_repr, "host_wait": _HostWait(reply),
+                 "TARGET_MODULES": MODULES_BEFORE}
+    # The agent shortens the switch interval to get the GIL quickly; the code may run for long.
+    if SWITCH_INTERVAL is not None and SWITCH_INTERVAL > 0.0005:
+        _sys.setswitchinterval(SWITCH_INTERVAL)
     filename = PARAMS["filename"]
     try:
         try:
