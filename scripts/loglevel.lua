@@ -28,7 +28,7 @@ if name:
     else:
         level = level.upper()
         if not isinstance(logging.getLevelName(level), int):
-            raise ValueError("unknown level %r: use DEBUG, INFO, WARNING, ERROR, CRITICAL, NOTSET or a number" % level)
+            raise ValueError("unknown level '%s': use DEBUG, INFO, WARNING, ERROR, CRITICAL, NOTSET or a number" % level)
     logger = logging.getLogger() if name == "root" else logging.getLogger(name)
     before = describe(name, logger)
     logger.setLevel(level)

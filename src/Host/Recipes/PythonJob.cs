@@ -84,7 +84,7 @@ internal sealed class PythonJob : IAsyncDisposable
                     job.CancelAfter(Timeout.InfiniteTimeSpan);
                     line = lines.Current;
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && idleBound is not null)
                 {
                     throw new CapabilityException(ExitCodes.Timeout, $"the Python code sent nothing for {idleBound!.Value.TotalSeconds:0.#} s; the recipe stopped waiting for it (--timeout)",
                         "it keeps running in the target until it next calls send(); send values sooner, or pass a larger --timeout");

@@ -31,7 +31,7 @@ public sealed class CatalogTests
 
             Assert.Equal(0, list.ExitCode);
             Assert.Contains("broken: not a .NET assembly", list.Stdout);
-            Assert.Contains("BROKEN, HOST_PLUGIN_PATH: " + Path.Combine(folder, "junk", "junk.dll"), list.Stdout);
+            Assert.Contains("BROKEN, HOST_PLUGIN_PATH plugin: " + Path.Combine(folder, "junk", "junk.dll"), list.Stdout);
             Assert.Contains("stackdump", list.Stdout);
             Assert.Equal(2, run.ExitCode);
             Assert.Contains("could not be loaded", run.Stderr);

@@ -7,10 +7,27 @@ local raw = ...
 local real_load, select, error, setmetatable, tostring, type = load, select, error, setmetatable, tostring, type
 local concat, pack, unpack = table.concat, table.pack, table.unpack
 
--- check(level, ok, ...): results on success, else an error `level` frames above check's caller.
-local function check(level, ok, ...)
+local getinfo = debug.getinfo
+
+-- An API error is blamed on the innermost frame that is the recipe's own code (not this file, not
+-- a C function), found on the stack rather than by a fixed level, so that tail calls do not move it.
+local function raise(message)
+  local level = 2
+  while true do
+    local info = getinfo(level, "Sl")
+    if not info then break end
+    if info.source ~= "=sandbox" and info.what ~= "C" and info.currentline > 0 then
+      error(info.short_src .. ":" .. info.currentline .. ": " .. message, 0)
+    end
+    level = level + 1
+  end
+  error(message, 0)
+end
+
+-- check(ok, ...): the results of a C function, or its message raised as the recipe's error.
+local function check(ok, ...)
   if ok then return ... end
-  error((...), level + 1)
+  raise((...))
 end
 
 local sandbox = {}
@@ -33,18 +50,18 @@ sandbox._G = sandbox
 
 sandbox.load = function(chunk, name, mode, env)
   if mode ~= nil and mode ~= "t" then
-    error("a recipe may load Lua source only, not bytecode (mode must be \"t\")", 2)
+    raise("a recipe may load Lua source only, not bytecode (mode must be \"t\")")
   end
   return real_load(chunk, name, "t", env or sandbox)
 end
 
 local modules = {}
 sandbox.require = function(name)
-  if type(name) ~= "string" then error("require expects a module name", 2) end
+  if type(name) ~= "string" then raise("require expects a module name") end
   if modules[name] == nil then
-    local source, chunkname = check(2, raw.find_module(name))
+    local source, chunkname = check(raw.find_module(name))
     local chunk, message = real_load(source, chunkname, "t", sandbox)
-    if not chunk then error(message, 2) end
+    if not chunk then raise(message) end
     local value = chunk(name)
     if value == nil then value = true end
     modules[name] = value
@@ -57,16 +74,16 @@ local function joined(...)
   for i = 1, parts.n do parts[i] = tostring(parts[i]) end
   return concat(parts, "\t", 1, parts.n)
 end
-sandbox.print = function(...) return check(1, raw.write(joined(...))) end
-sandbox.log = function(...) return check(1, raw.log(joined(...))) end
-sandbox.sleep = function(ms) return check(1, raw.sleep(ms)) end
-sandbox.now = function() return check(1, raw.now()) end
+sandbox.print = function(...) return check(raw.write(joined(...))) end
+sandbox.log = function(...) return check(raw.log(joined(...))) end
+sandbox.sleep = function(ms) return check(raw.sleep(ms)) end
+sandbox.now = function() return check(raw.now()) end
 
 local null = setmetatable({}, { __tostring = function() return "json.null" end, __newindex = function() error("json.null is read-only", 2) end })
 raw.set_null(null)
 sandbox.json = {
-  encode = function(value) return check(1, raw.json_encode(value)) end,
-  decode = function(text) return check(1, raw.json_decode(text)) end,
+  encode = function(value) return check(raw.json_encode(value)) end,
+  decode = function(text) return check(raw.json_decode(text)) end,
   null = null,
 }
 
@@ -75,31 +92,31 @@ local Channel = {}
 Channel.__index = Channel
 Channel.__tostring = function(self) return "fifo " .. self.path end
 function Channel:lines()
-  return function() return check(1, raw.next_line(self.id)) end
+  return function() return check(raw.next_line(self.id)) end
 end
-function Channel:read() return check(1, raw.next_line(self.id)) end
-function Channel:close() return check(1, raw.close(self.id)) end
+function Channel:read() return check(raw.next_line(self.id)) end
+function Channel:close() return check(raw.close(self.id)) end
 
 -- Python started with {wait = false}: job:wait() returns what it sent.
 local Job = {}
 Job.__index = Job
-function Job:wait() return check(1, raw.job_wait(self.id)) end
+function Job:wait() return check(raw.job_wait(self.id)) end
 
 local Target = {}
 Target.__index = Target
 Target.__tostring = function(self) return "target " .. self.pid .. " (Python " .. self.version .. ")" end
-function Target:call(name, ...) return check(1, raw.call(self.id, name, ...)) end
+function Target:call(name, ...) return check(raw.call(self.id, name, ...)) end
 function Target:python(code, params, options)
   local wait = not (type(options) == "table" and options.wait == false)
-  if wait then return check(1, raw.python(self.id, code, params, true)) end
-  return setmetatable({ id = check(2, raw.python(self.id, code, params, false)) }, Job)
+  if wait then return check(raw.python(self.id, code, params, true)) end
+  return setmetatable({ id = check(raw.python(self.id, code, params, false)) }, Job)
 end
-function Target:fifo() return setmetatable(check(2, raw.fifo(self.id)), Channel) end
-function Target:detach() return check(1, raw.detach(self.id)) end
+function Target:fifo() return setmetatable(check(raw.fifo(self.id)), Channel) end
+function Target:detach() return check(raw.detach(self.id)) end
 
 local function target_of(info) return setmetatable(info, Target) end
-sandbox.attach = function(pid) return target_of(check(2, raw.attach(pid))) end
-sandbox.run = function(name, options) return check(1, raw.run(name, options)) end
+sandbox.attach = function(pid) return target_of(check(raw.attach(pid))) end
+sandbox.run = function(name, options) return check(raw.run(name, options)) end
 
 sandbox.args = raw.args
 sandbox.recipe = raw.recipe
