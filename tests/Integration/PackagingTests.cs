@@ -3,7 +3,7 @@ using Host.Tests.Support;
 
 namespace Host.Tests.Integration;
 
-/// <summary>`dotnet pack` + `dotnet tool install` gives a working `host` command, plugins and agent included.</summary>
+/// <summary>`dotnet pack` + `dotnet tool install` gives a working `host` command, plugins, recipes and agent included.</summary>
 public sealed class PackagingTests
 {
     [Fact]
@@ -31,8 +31,11 @@ public sealed class PackagingTests
 
             Assert.Contains("in sleeping_worker", output);
             var capabilities = await Run(Path.Combine(work, "tools", "host"), "list");
-            foreach (var name in new[] { "pdb", "settrace", "stackdump" })
+            foreach (var name in new[] { "pdb", "settrace", "stackdump", "exec", "threads", "memtop" })
                 Assert.Contains(name + " ", capabilities);
+            // A recipe: the Lua engine's native library and the scripts folder ship with the tool.
+            var threads = await Run(Path.Combine(work, "tools", "host"), "run", "threads", "--pid", target.Pid.ToString());
+            Assert.Matches(@"sleeper\s+daemon\s+sleeping_worker", threads);
             var pdb = await Run(Path.Combine(work, "tools", "host"), "run", "pdb", "--pid", target.Pid.ToString(), "--thread", "sleeper", "--commands", "p marker");
             Assert.Contains("'sleeper-local-42'", pdb);
             await target.AssertUnharmedAsync();
