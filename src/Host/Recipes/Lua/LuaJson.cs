@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using KeraLua;
 
@@ -62,7 +63,8 @@ internal sealed class LuaJson(int nullReference)
     public string Encode(KeraLua.Lua lua, int index)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed: a recipe prints JSON for people and tools, not into HTML, so '>' stays '>'.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             Write(lua, lua.AbsIndex(index), writer, []);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
