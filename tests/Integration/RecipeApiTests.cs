@@ -13,7 +13,7 @@ public sealed class RecipeApiTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Recipe_calls_C_functions_and_runs_Python_with_params_and_values(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--recipes"]);
 
         var result = await HostRun.RunAsync("run", Recipe("api_basics.lua"), "-p", target.Pid.ToString());
 
@@ -36,7 +36,7 @@ public sealed class RecipeApiTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Recipe_reads_a_fifo_that_a_background_python_job_writes(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--recipes"]);
         var before = await target.AskAsync("status");
 
         var result = await HostRun.RunAsync("run", Recipe("api_stream.lua"), "-p", target.Pid.ToString());
@@ -53,7 +53,7 @@ public sealed class RecipeApiTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Recipe_gets_a_capability_result_as_tables_and_attaches_and_detaches(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--recipes"]);
 
         var result = await HostRun.RunAsync("run", Recipe("api_compose.lua"), "-p", target.Pid.ToString());
 

@@ -10,7 +10,7 @@ public sealed class RecipeBehaviourTests
     [Fact]
     public async Task A_lua_error_names_the_recipe_file_and_line_and_everything_it_opened_is_removed()
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py", ["--recipes"]);
         var before = await target.AskAsync("status");
 
         var result = await HostRun.RunAsync("run", Recipe("fails.lua"), "-p", target.Pid.ToString());
@@ -66,7 +66,7 @@ public sealed class RecipeBehaviourTests
     [Fact]
     public async Task Timeout_stops_a_looping_recipe_and_the_target_keeps_running()
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py", ["--recipes"]);
         var before = await target.AskAsync("status");
 
         var result = await HostRun.RunAsync("run", Recipe("loops.lua"), "-p", target.Pid.ToString(), "--timeout", "3");
@@ -85,7 +85,7 @@ public sealed class RecipeBehaviourTests
     [InlineData("TERM", 130)]
     public async Task A_signal_stops_a_looping_recipe_and_the_target_keeps_running(string signal, int exitCode)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py", ["--recipes"]);
         await using var host = RunningHost.Start(["run", Recipe("loops.lua"), "-p", target.Pid.ToString()], readStdout: false);
         Assert.Equal("python=ran", await host.ReadLineThenCloseStdoutAsync());
 

@@ -10,7 +10,7 @@ public sealed class ShippedRecipeTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Exec_prints_the_repr_of_an_expression_over_the_targets_main_names(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--recipes"]);
 
         var result = await HostRun.RunAsync("run", "exec", "-p", target.Pid.ToString(), "(len(CACHE), CACHE[7], LOG.name)");
         var failure = await HostRun.RunAsync("run", "exec", "-p", target.Pid.ToString(), "no_such_name + 1");
@@ -27,15 +27,15 @@ public sealed class ShippedRecipeTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Threads_shows_each_threads_name_daemon_flag_and_the_call_it_waits_in(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--recipes"]);
 
         var result = await HostRun.RunAsync("run", "threads", "-p", target.Pid.ToString());
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith($"process {target.Pid}, Python {target.Interpreter.Version}: 4 thread(s)", lines[0]);
-        Assert.Matches(@"MainThread\s+main\s+main_loop\s+\S+recipe_target\.py:\d+\s+`line = sys\.stdin\.readline\(\)`", result.Stdout);
-        Assert.Matches(@"sleeper\s+daemon\s+sleeping_worker\s+\S+recipe_target\.py:\d+\s+`time\.sleep\(interval\)`", result.Stdout);
+        Assert.Matches(@"MainThread\s+main\s+main_loop\s+\S+threads_target\.py:\d+\s+`line = sys\.stdin\.readline\(\)`", result.Stdout);
+        Assert.Matches(@"sleeper\s+daemon\s+sleeping_worker\s+\S+threads_target\.py:\d+\s+`time\.sleep\(interval\)`", result.Stdout);
         Assert.Matches(@"waiter\s+daemon\s+", result.Stdout);
         Assert.Matches(@"grower\s+daemon\s+growing_worker", result.Stdout);
         await target.AssertUnharmedAsync();
@@ -45,7 +45,7 @@ public sealed class ShippedRecipeTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Modules_lists_the_targets_modules_with_versions_and_not_the_injections_own(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--recipes"]);
 
         var result = await HostRun.RunAsync("run", "modules", "-p", target.Pid.ToString(), "--all");
         var filtered = await HostRun.RunAsync("run", "modules", "-p", target.Pid.ToString(), "--filter", "logg");
@@ -66,7 +66,7 @@ public sealed class ShippedRecipeTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Gc_stats_shows_generations_and_the_most_common_types(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--recipes"]);
 
         var result = await HostRun.RunAsync("run", "gc-stats", "-p", target.Pid.ToString(), "--top", "5", "--collect");
 
@@ -84,7 +84,7 @@ public sealed class ShippedRecipeTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Loglevel_lists_loggers_and_changes_a_level_at_run_time(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--recipes"]);
 
         var list = await HostRun.RunAsync("run", "loglevel", "-p", target.Pid.ToString());
         var change = await HostRun.RunAsync("run", "loglevel", "-p", target.Pid.ToString(), "app.db", "debug");
@@ -106,7 +106,7 @@ public sealed class ShippedRecipeTests
     public async Task Faulthandler_arms_a_signal_that_later_dumps_every_thread_without_attaching(string python)
     {
         var interpreter = Interpreters.Get(python);
-        await using var target = await PythonTarget.StartAsync(interpreter, "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(interpreter, "threads_target.py", ["--recipes"]);
         var file = Path.Combine(Path.GetTempPath(), $"faulthandler-{Guid.NewGuid():N}.txt");
         try
         {
@@ -143,7 +143,7 @@ public sealed class ShippedRecipeTests
     public async Task Memtop_shows_the_line_holding_the_most_memory_and_stops_tracing_again(string python)
     {
         var interpreter = Interpreters.Get(python);
-        await using var target = await PythonTarget.StartAsync(interpreter, "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(interpreter, "threads_target.py", ["--recipes"]);
 
         var result = await HostRun.RunAsync("run", "memtop", "-p", target.Pid.ToString(), "--seconds", "1", "--top", "3");
 
@@ -157,7 +157,7 @@ public sealed class ShippedRecipeTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("traced allocations for 1 s (tracing stopped again)", result.Stdout);
         var top = result.Stdout.Split('\n').First(l => l.Contains("blocks", StringComparison.Ordinal));
-        Assert.Contains("recipe_target.py:", top);
+        Assert.Contains("threads_target.py:", top);
         Assert.EndsWith("# GROWER_LINE", top);
         Assert.Equal("traced False", await target.AskAsync("traced"));
         await target.AssertUnharmedAsync();
@@ -167,7 +167,7 @@ public sealed class ShippedRecipeTests
     public async Task Memtop_stops_tracing_in_the_target_when_host_is_killed()
     {
         var interpreter = Interpreters.Default;
-        await using var target = await PythonTarget.StartAsync(interpreter, "recipe_target.py");
+        await using var target = await PythonTarget.StartAsync(interpreter, "threads_target.py", ["--recipes"]);
         await using var host = RunningHost.Start(["run", "memtop", "-p", target.Pid.ToString(), "--seconds", "60"]);
         await WaitForAsync(async () => await target.AskAsync("traced") == "traced True");
 
