@@ -80,6 +80,15 @@ public sealed class RecipeBehaviourTests
         await target.AssertUnharmedAsync();
     }
 
+    [Fact]
+    public async Task Timeout_also_stops_a_recipe_looping_where_lua_cannot_yield()
+    {
+        var result = await HostRun.RunAsync(["run", Recipe("sort_loop.lua"), "--timeout", "1"], TimeSpan.FromSeconds(20));
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Contains("did not finish within 1 s (--timeout) and was stopped", result.Stderr);
+    }
+
     [Theory]
     [InlineData("INT", 130)]
     [InlineData("TERM", 130)]

@@ -23,11 +23,12 @@ internal static class RecipeRunner
         }
         if (wholeRunBound is { } bound)
             stop.CancelAfter(bound);
-        var outcome = await RunOnOwnThreadAsync(() =>
+        var running = RunOnOwnThreadAsync(() =>
         {
             using var engine = new LuaEngine(stop.Token);
             return engine.Run(source, host.Recipe.ChunkName, lua => api.PushRawTable(lua, arguments, mainTarget));
-        }).ConfigureAwait(false);
+        });
+        var outcome = await WithStopGraceAsync(running, stop.Token).ConfigureAwait(false);
         host.Progress.Report("");
         if (outcome.Succeeded)
             return ExitCodes.Ok;
@@ -55,6 +56,28 @@ internal static class RecipeRunner
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new CapabilityException(ExitCodes.Usage, $"cannot read the recipe {recipe.Path}: {error.Message}");
+        }
+    }
+
+    // Lua code can only be stopped where it may yield: not inside a C function that calls back into
+    // Lua (a table.sort comparator, a gsub callback). A recipe looping there is abandoned after a
+    // grace period: its thread is a background thread, gone when host exits.
+    private static async Task<LuaOutcome> WithStopGraceAsync(Task<LuaOutcome> running, CancellationToken stop)
+    {
+        try
+        {
+            return await running.WaitAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            try
+            {
+                return await running.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return LuaOutcome.Stopped();
+            }
         }
     }
 
