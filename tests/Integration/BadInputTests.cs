@@ -66,7 +66,7 @@ public sealed class BadInputTests
         var result = await HostRun.RunAsync("run", "no-such-thing", "--pid", "1");
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("error: there is no capability named 'no-such-thing'", result.Stderr);
+        Assert.Contains("error: there is no capability or recipe named 'no-such-thing'", result.Stderr);
         Assert.Contains("hint: host list", result.Stderr);
     }
 

@@ -22,8 +22,16 @@ internal sealed class CapabilityCatalog
         foreach (var (root, origin) in folders)
         {
             if (!Directory.Exists(root))
+            {
+                if (origin != "built-in" && origin != "user")
+                    warnings.Add($"plugin folder {root} ({origin}) does not exist");
                 continue;
-            foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+            }
+            // A folder given by the user may be one plugin's own folder rather than a folder of them.
+            IEnumerable<string> pluginFolders = origin != "built-in" && Directory.GetFiles(root, "*.dll").Length > 0
+                ? [root]
+                : Directory.GetDirectories(root).Order(StringComparer.Ordinal);
+            foreach (var folder in pluginFolders)
             {
                 foreach (var entry in PluginAssemblyLoader.Load(folder, origin))
                 {

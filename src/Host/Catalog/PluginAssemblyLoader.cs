@@ -17,14 +17,19 @@ internal static class PluginAssemblyLoader
             return [new CatalogEntry(Path.GetFileName(folder), folder, origin, null, "no plugin assembly (a .dll with its .deps.json, or named like the folder)")];
         try
         {
-            var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, [typeof(ICapability)], config => config.PreferSharedTypes = true);
+            if (ContractVersion.Incompatibility(assemblyPath) is { } incompatible)
+                return [new CatalogEntry(Path.GetFileName(folder), assemblyPath, origin, null, incompatible)];
+            // Only the contract's types are shared: everything else a plugin uses comes from its own
+            // folder, so it may use another version of a library than the host or other plugins.
+            var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, [typeof(ICapability)], config => config.PreferSharedTypes = false);
             var assembly = loader.LoadDefaultAssembly();
+            var version = VersionOf(assembly);
             var types = assembly.GetExportedTypes()
                 .Where(t => typeof(ICapability).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
                 .ToList();
             if (types.Count == 0)
                 return [new CatalogEntry(Path.GetFileName(folder), assemblyPath, origin, null, $"{Path.GetFileName(assemblyPath)} has no public class implementing {nameof(ICapability)}")];
-            return types.Select(type => Create(type, assemblyPath, origin)).ToList();
+            return types.Select(type => Create(type, assemblyPath, origin, version)).ToList();
         }
         catch (Exception error) when (error is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException or IOException)
         {
@@ -32,18 +37,34 @@ internal static class PluginAssemblyLoader
         }
     }
 
-    private static CatalogEntry Create(Type type, string assemblyPath, string origin)
+    private static CatalogEntry Create(Type type, string assemblyPath, string origin, string version)
     {
         try
         {
             var capability = (ICapability)Activator.CreateInstance(type)!;
-            return new CatalogEntry(capability.Name, assemblyPath, origin, capability, null);
+            return new CatalogEntry(capability.Name, assemblyPath, origin, capability, null) { Version = version };
         }
         catch (Exception error)
         {
             var inner = error is TargetInvocationException { InnerException: { } cause } ? cause : error;
-            return new CatalogEntry(type.Name, assemblyPath, origin, null, $"constructor of {type.FullName} threw {inner.GetType().Name}: {inner.Message}");
+            var reason = inner is FileNotFoundException or FileLoadException ? Describe(inner) : $"{inner.GetType().Name}: {inner.Message}";
+            return new CatalogEntry(GuessName(type), assemblyPath, origin, null, $"constructor of {type.FullName} failed: {reason}") { Version = version };
         }
+    }
+
+    // A capability that cannot be created cannot say its name: ThrowingConstructor is most likely
+    // "throwing-constructor", which lets `host run throwing-constructor` explain what is wrong.
+    private static string GuessName(Type type)
+    {
+        var name = type.Name.EndsWith("Capability", StringComparison.Ordinal) && type.Name.Length > "Capability".Length ? type.Name[..^"Capability".Length] : type.Name;
+        return string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    }
+
+    // The informational version without its source-revision suffix ("1.2.0+abc123" is 1.2.0).
+    private static string VersionOf(Assembly assembly)
+    {
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        return informational?.Split('+')[0] ?? assembly.GetName().Version?.ToString(3) ?? "?";
     }
 
     private static string? MainAssembly(string folder)

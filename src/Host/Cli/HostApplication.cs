@@ -22,8 +22,9 @@ internal static class HostApplication
         await using var gdb = GdbPrestart.ForArguments(args);
         try
         {
-            var catalog = CapabilityCatalog.Discover(PluginFolders.All());
-            var recipePath = args.Length > 1 && args[0] == "run" && RecipeCatalog.IsPath(args[1]) ? args[1] : null;
+            var early = EarlyArguments.Of(args);
+            var catalog = CapabilityCatalog.Discover(PluginFolders.All(early.PluginDirectories));
+            var recipePath = early.RunName is { } name && RecipeCatalog.IsPath(name) ? name : null;
             var recipes = RecipeCatalog.Discover(RecipeFolders.All(), catalog.Entries.Select(e => e.Name).ToHashSet(), recipePath);
             var root = BuildRoot(catalog, recipes, gdb);
             var parse = root.Parse(args);
@@ -57,6 +58,11 @@ internal static class HostApplication
         var root = new RootCommand("host: attach to a running CPython process and look inside it, without restarting it.");
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces of errors)", Recursive = true };
         root.Options.Add(verbose);
+        root.Options.Add(new Option<string[]>(EarlyArguments.PluginDirOption)
+        {
+            Description = "Also load plugins from this folder (after the built-in, user and HOST_PLUGIN_PATH folders); may be repeated",
+            Recursive = true,
+        });
         root.Subcommands.Add(RunCommandFactory.Create(catalog, recipes, verbose, gdb));
         root.Subcommands.Add(ListCommand.Create(catalog, recipes));
         root.Subcommands.Add(PsCommand.Create());
@@ -66,12 +72,13 @@ internal static class HostApplication
 
     private static int UsageError(ParseResult parse, CapabilityCatalog catalog, string[] args)
     {
-        if (args.Length > 1 && args[0] == "run" && parse.CommandResult.Command.Name == "run" && !args[1].StartsWith('-'))
+        var name = EarlyArguments.Of(args).RunName;
+        if (name is not null && parse.CommandResult.Command.Name == "run" && !name.StartsWith('-'))
         {
-            var broken = catalog.Entries.FirstOrDefault(e => e.IsBroken && e.Name == args[1]);
+            var broken = catalog.Entries.FirstOrDefault(e => e.IsBroken && e.Name == name);
             return ErrorReporter.Report(broken is not null
-                ? new CapabilityException(ExitCodes.Usage, $"capability '{args[1]}' could not be loaded from {broken.Source}: {broken.Problem}", "fix or remove that plugin; host list shows the others")
-                : new CapabilityException(ExitCodes.Usage, $"there is no capability or recipe named '{args[1]}'", "host list shows what you can run; a recipe file can be run by its path, e.g. host run ./my-recipe.lua"), verbose: false);
+                ? new CapabilityException(ExitCodes.Usage, $"capability '{name}' could not be loaded from {broken.Source}: {broken.Problem}", "fix or remove that plugin; host list shows the others")
+                : new CapabilityException(ExitCodes.Usage, $"there is no capability or recipe named '{name}'", "host list shows what you can run; a recipe file can be run by its path, e.g. host run ./my-recipe.lua"), verbose: false);
         }
         foreach (var error in parse.Errors)
             Console.Error.WriteLine($"error: {error.Message}");

@@ -19,8 +19,8 @@ internal static class ListCommand
                 Console.Error.WriteLine($"warning: {warning}");
             if (parse.GetValue(format) == "json")
             {
-                var rows = catalog.Entries.Select(e => new { name = e.Name, kind = "plugin", description = e.Capability?.Description, origin = e.Origin, source = e.Source, broken = e.IsBroken, problem = e.Problem })
-                    .Concat(recipes.Recipes.Select(r => new { name = r.Name, kind = "recipe", description = (string?)r.Description, origin = r.Origin, source = r.Path, broken = false, problem = (string?)null }));
+                var rows = catalog.Entries.Select(e => new { name = e.Name, kind = "plugin", version = e.Version, description = e.Capability?.Description, origin = e.Origin, source = e.Source, broken = e.IsBroken, problem = e.Problem })
+                    .Concat(recipes.Recipes.Select(r => new { name = r.Name, kind = "recipe", version = (string?)null, description = (string?)r.Description, origin = r.Origin, source = r.Path, broken = false, problem = (string?)null }));
                 Console.Out.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
                 return 0;
             }
@@ -30,7 +30,7 @@ internal static class ListCommand
             foreach (var entry in catalog.Entries)
             {
                 Console.Out.WriteLine($"{entry.Name.PadRight(width)}{entry.Description}");
-                Console.Out.WriteLine($"{new string(' ', width)}{(entry.IsBroken ? "BROKEN, " : "")}{entry.Origin} plugin: {entry.Source}");
+                Console.Out.WriteLine($"{new string(' ', width)}{(entry.IsBroken ? "BROKEN, " : "")}{(entry.Version is null ? "" : $"version {entry.Version}, ")}{entry.Origin} plugin: {entry.Source}");
             }
             foreach (var recipe in recipes.Recipes)
             {

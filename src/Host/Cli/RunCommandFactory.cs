@@ -14,14 +14,15 @@ internal static class RunCommandFactory
     {
         var run = new Command("run", "Run a capability or a Lua recipe against a Python process (host list shows them all)");
         foreach (var entry in catalog.Runnable)
-            run.Subcommands.Add(CreateFor(entry.Capability!, verbose, prestarted));
+            run.Subcommands.Add(CreateFor(entry, verbose, prestarted));
         foreach (var recipe in recipes.Recipes)
             run.Subcommands.Add(RecipeCommandFactory.Create(recipe, catalog, recipes, verbose, prestarted));
         return run;
     }
 
-    private static Command CreateFor(ICapability capability, Option<bool> verbose, PendingGdb? prestarted)
+    private static Command CreateFor(CatalogEntry entry, Option<bool> verbose, PendingGdb? prestarted)
     {
+        var capability = entry.Capability!;
         var command = new Command(capability.Name, capability.Description);
         var common = new RunOptions();
         foreach (var option in common.All)
@@ -33,12 +34,13 @@ internal static class RunCommandFactory
             own[descriptor.Name] = option;
             command.Options.Add(option);
         }
-        command.SetAction((parse, cancellationToken) => RunAsync(capability, parse, common, own, parse.GetValue(verbose), prestarted, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(entry, parse, common, own, parse.GetValue(verbose), prestarted, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ICapability capability, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, PendingGdb? prestarted, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CatalogEntry entry, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, PendingGdb? prestarted, CancellationToken cancellationToken)
     {
+        var capability = entry.Capability!;
         var progress = new TerminalProgress(verbose);
         var timeout = common.TimeoutOf(parse);
         await using var demo = parse.GetValue(common.Demo) ? await DemoTarget.StartAsync(timeout).ConfigureAwait(false) : null;
@@ -48,7 +50,7 @@ internal static class RunCommandFactory
         try
         {
             var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout, prestarted: prestarted), output, progress, timeout);
-            var exitCode = await capability.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            var exitCode = await PluginFailure.GuardAsync(entry, () => capability.RunAsync(context, cancellationToken)).ConfigureAwait(false);
             progress.Report("finished");
             return exitCode;
         }
