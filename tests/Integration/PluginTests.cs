@@ -115,6 +115,22 @@ public sealed class PluginTests(PluginBuilds builds) : IClassFixture<PluginBuild
     }
 
     [Fact]
+    public async Task A_plugin_deaf_to_ctrl_c_is_left_behind_after_a_grace_period()
+    {
+        PluginBuilds.Install(builds.Misbehaving, _folder, "misbehaving");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
+        await using var host = RunningHost.Start(["run", "ignores-interrupt", "-p", target.Pid.ToString(), "--timeout", "1", "--plugin-dir", _folder], readStdout: false);
+        Assert.Equal("waiting", await host.ReadLineThenCloseStdoutAsync());
+
+        host.Signal("INT");
+
+        var result = await host.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains("interrupted", result.Stderr);
+        await target.AssertUnharmedAsync();
+    }
+
+    [Fact]
     public async Task A_plugin_built_against_an_incompatible_contract_is_refused_naming_both_versions()
     {
         PluginBuilds.Install(builds.SampleForContract2, Path.Combine(_folder, "major"), "pyinfo");

@@ -5,21 +5,51 @@ namespace Host.Catalog;
 
 /// <summary>
 /// A plugin that throws while it runs (anything but the errors a capability is meant to raise) is
-/// reported with its name, where it was loaded from and what it threw, never as a host crash.
+/// reported with its name, where it was loaded from and what it threw, never as a host crash; one
+/// that ignores Ctrl-C is left behind after a grace period (the primitives it used are bounded and
+/// never leave the target stopped).
 /// </summary>
 internal static class PluginFailure
 {
-    public static async Task<int> GuardAsync(CatalogEntry entry, Func<Task<int>> run)
+    /// <param name="stopGrace">How long a plugin may take to wind down after Ctrl-C.</param>
+    public static async Task<int> GuardAsync(CatalogEntry entry, Func<Task<int>> run, TimeSpan stopGrace, CancellationToken cancellationToken)
     {
+        Task<int> running;
         try
         {
-            return await run().ConfigureAwait(false);
+            running = run();
         }
-        catch (Exception error) when (error is not (CapabilityException or OperationCanceledException) && !(error is IOException io && StandardOutput.IsClosedReader(io)))
+        catch (Exception error) when (IsPluginFault(error))
         {
-            throw new CapabilityException(ExitCodes.Failed,
-                $"the plugin '{entry.Name}' ({entry.Source}) failed: {error.GetType().Name}: {error.Message}",
-                "the target was detached and keeps running; --verbose shows the plugin's stack trace, for its author", error);
+            throw Fault(entry, error);
+        }
+        try
+        {
+            try
+            {
+                return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !running.IsCompleted)
+            {
+                // Most capabilities wind down on Ctrl-C (settrace prints its summary): let them.
+                return await running.WaitAsync(stopGrace).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (Exception error) when (IsPluginFault(error))
+        {
+            throw Fault(entry, error);
         }
     }
+
+    private static bool IsPluginFault(Exception error) =>
+        error is not (CapabilityException or OperationCanceledException) && !(error is IOException io && StandardOutput.IsClosedReader(io));
+
+    private static CapabilityException Fault(CatalogEntry entry, Exception error) =>
+        new(ExitCodes.Failed,
+            $"the plugin '{entry.Name}' ({entry.Source}) failed: {error.GetType().Name}: {error.Message}",
+            "the target was detached and keeps running; --verbose shows the plugin's stack trace, for its author", error);
 }

@@ -50,7 +50,7 @@ internal static class RunCommandFactory
         try
         {
             var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout, prestarted: prestarted), output, progress, timeout);
-            var exitCode = await PluginFailure.GuardAsync(entry, () => capability.RunAsync(context, cancellationToken)).ConfigureAwait(false);
+            var exitCode = await PluginFailure.GuardAsync(entry, () => capability.RunAsync(context, cancellationToken), timeout + TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             progress.Report("finished");
             return exitCode;
         }
