@@ -84,6 +84,8 @@ public sealed class PluginTests(PluginBuilds builds) : IClassFixture<PluginBuild
         var misbehaving = PluginBuilds.Install(builds.Misbehaving, _folder, "misbehaving");
         File.Delete(Path.Combine(misbehaving, "Newtonsoft.Json.dll"));
         PluginBuilds.Install(builds.Sample, _folder, "pyinfo");
+        var corrupt = PluginBuilds.Install(builds.Sample, _folder, "corrupt");
+        await File.WriteAllTextAsync(Path.Combine(corrupt, "PyInfo.deps.json"), "{ not json");
         await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
 
         var list = await HostRun.RunAsync("list", "--plugin-dir", _folder);
@@ -101,6 +103,7 @@ public sealed class PluginTests(PluginBuilds builds) : IClassFixture<PluginBuild
         Assert.Contains("broken: constructor of Misbehaving.NeedsDependency failed: a dependency is missing: Newtonsoft.Json, Version=13.0.0.0", list.Stdout);
         Assert.Contains($"BROKEN, version 0.9.0, --plugin-dir plugin: {dll}", list.Stdout);
         Assert.Matches(@"(?m)^throws-while-running\s+Attaches, calls Py_IsInitialized, then throws$", list.Stdout);
+        Assert.Matches(@"(?m)^corrupt\s+broken: InvalidOperationException: Dependency resolution failed .*PyInfo\.deps\.json.*$", list.Stdout);
 
         Assert.Equal(1, throwing.ExitCode);
         Assert.StartsWith($"error: the plugin 'throws-while-running' ({dll}) failed: InvalidOperationException: the plugin broke after Py_IsInitialized returned 1", throwing.Stderr);

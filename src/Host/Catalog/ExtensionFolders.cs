@@ -14,7 +14,7 @@ internal static class ExtensionFolders
             dataHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
         folders.Add((Path.Combine(dataHome, "host", userFolder), "user"));
         foreach (var entry in (Environment.GetEnvironmentVariable(pathVariable) ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-            folders.Add((entry, pathVariable));
+            folders.Add((Path.GetFullPath(entry), pathVariable));
         return folders;
     }
 }

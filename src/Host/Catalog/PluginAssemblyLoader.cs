@@ -31,7 +31,9 @@ internal static class PluginAssemblyLoader
                 return [new CatalogEntry(Path.GetFileName(folder), assemblyPath, origin, null, $"{Path.GetFileName(assemblyPath)} has no public class implementing {nameof(ICapability)}")];
             return types.Select(type => Create(type, assemblyPath, origin, version)).ToList();
         }
-        catch (Exception error) when (error is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException or IOException)
+        // Whatever a plugin folder holds (a corrupt .deps.json makes the loader throw
+        // InvalidOperationException), it becomes a broken entry: it never stops host from starting.
+        catch (Exception error) when (error is not OutOfMemoryException)
         {
             return [new CatalogEntry(Path.GetFileName(folder), assemblyPath, origin, null, Describe(error))];
         }
@@ -83,11 +85,15 @@ internal static class PluginAssemblyLoader
         return dlls.Length == 1 ? dlls[0] : null;
     }
 
-    private static string Describe(Exception error) => error switch
+    // One line: loader messages can span several, and host list shows one per plugin.
+    private static string Describe(Exception error) => string.Join(' ', DescribeLines(error).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string DescribeLines(Exception error) => error switch
     {
         BadImageFormatException => "not a .NET assembly",
         ReflectionTypeLoadException types => "a type could not be loaded: " + (types.LoaderExceptions.FirstOrDefault()?.Message ?? types.Message),
         FileNotFoundException missing => $"a dependency is missing: {missing.FileName ?? missing.Message}",
-        _ => error.Message,
+        FileLoadException or IOException or TypeLoadException or UnauthorizedAccessException => error.Message,
+        _ => $"{error.GetType().Name}: {error.Message}",
     };
 }

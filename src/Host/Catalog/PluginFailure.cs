@@ -1,4 +1,5 @@
 using Host.Abstractions;
+using Host.Cli;
 using Host.Output;
 
 namespace Host.Catalog;
@@ -25,19 +26,8 @@ internal static class PluginFailure
         }
         try
         {
-            try
-            {
-                return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !running.IsCompleted)
-            {
-                // Most capabilities wind down on Ctrl-C (settrace prints its summary): let them.
-                return await running.WaitAsync(stopGrace).ConfigureAwait(false);
-            }
-        }
-        catch (TimeoutException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(cancellationToken);
+            // Most capabilities wind down on Ctrl-C (settrace prints its summary): let them.
+            return await StopGrace.WaitAsync(running, stopGrace, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (IsPluginFault(error))
         {

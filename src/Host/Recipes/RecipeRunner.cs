@@ -1,4 +1,5 @@
 using Host.Abstractions;
+using Host.Cli;
 using Host.Recipes.Lua;
 
 namespace Host.Recipes;
@@ -66,18 +67,11 @@ internal static class RecipeRunner
     {
         try
         {
-            return await running.WaitAsync(stop).ConfigureAwait(false);
+            return await StopGrace.WaitAsync(running, TimeSpan.FromSeconds(2), stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            try
-            {
-                return await running.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                return LuaOutcome.Stopped();
-            }
+            return LuaOutcome.Stopped();
         }
     }
 

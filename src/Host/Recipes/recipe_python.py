@@ -2,9 +2,7 @@
 # own. The code sees PARAMS (the recipe's params, JSON data), send(value) to return values to the
 # recipe, open_channel(path) for a FIFO the recipe opened with target:fifo(), host_wait(seconds),
 # TARGET_MODULES and safe_repr. Runs on Python 2.7 and 3.6+.
-import select as _select
 import sys as _sys
-import time as _time
 import traceback as _traceback
 
 try:
@@ -64,6 +62,9 @@ class _HostWait(object):
         self._reply = reply
 
     def __call__(self, seconds):
+        # Imported here, not for every piece of code a recipe runs: most never wait.
+        import select as _select
+        import time as _time
         # Modules the target imports from now on are its own and stay.
         IMPORTS_DONE()
         deadline = _time.time() + max(0.0, float(seconds))
