@@ -26,8 +26,9 @@ public sealed class FaultTests
     }
 
     [Fact]
-    public async Task Without_gdb_the_error_names_the_package_to_install()
+    public async Task Without_gdb_the_error_names_the_package_to_install_when_gdb_is_needed()
     {
+        // gdb is needed when the quick ptrace path cannot be used (HOST_INJECTOR=gdb stands for that).
         await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
         var bin = Directory.CreateTempSubdirectory("host-test-nogdb-").FullName;
         try
@@ -35,11 +36,31 @@ public sealed class FaultTests
             File.CreateSymbolicLink(Path.Combine(bin, "sh"), "/bin/sh");
             File.CreateSymbolicLink(Path.Combine(bin, "setsid"), "/usr/bin/setsid");
 
-            var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], environment: new Dictionary<string, string?> { ["PATH"] = bin });
+            var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], environment: new Dictionary<string, string?> { ["PATH"] = bin, ["HOST_INJECTOR"] = "gdb" });
 
             Assert.Equal(ExitCodes.Failed, result.ExitCode);
             Assert.Contains("error: gdb was not found", result.Stderr);
             Assert.Contains("apt-get install gdb", result.Stderr);
+            await target.AssertUnharmedAsync();
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_quick_ptrace_path_dumps_without_gdb_installed()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
+        var bin = Directory.CreateTempSubdirectory("host-test-nogdb-").FullName;
+        try
+        {
+            var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], environment: new Dictionary<string, string?> { ["PATH"] = bin });
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("in sleeping_worker", result.Stdout);
+            result.AssertNoFilesLeft();
             await target.AssertUnharmedAsync();
         }
         finally

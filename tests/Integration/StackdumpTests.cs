@@ -8,11 +8,20 @@ public sealed class StackdumpTests
 {
     [Theory]
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
-    public async Task Stackdump_shows_every_thread_with_its_name_and_source(string python)
+    public Task Stackdump_shows_every_thread_with_its_name_and_source(string python) =>
+        AssertEveryThreadShownAsync(python, environment: null);
+
+    // The quick ptrace path is the default; gdb is its fallback and must keep working on its own.
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public Task Stackdump_through_the_gdb_fallback_shows_every_thread(string python) =>
+        AssertEveryThreadShownAsync(python, new Dictionary<string, string?> { ["HOST_INJECTOR"] = "gdb" });
+
+    private static async Task AssertEveryThreadShownAsync(string python, IReadOnlyDictionary<string, string?>? environment)
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
 
-        var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString());
+        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], environment: environment);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var text = result.Stdout;

@@ -30,7 +30,7 @@ internal sealed class SessionDirectory : IDisposable
 
     public static SessionDirectory Create(TargetProcess target, int targetGid, bool sameMountNamespace)
     {
-        var name = $"host-{Environment.ProcessId}-{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}";
+        var name = $"host-{Environment.ProcessId}-{RandomHex.Of(8)}";
         var targetTmp = "/tmp";
         var hostTmp = sameMountNamespace ? Path.GetTempPath() : $"/proc/{target.Pid}/root{targetTmp}";
         if (sameMountNamespace)

@@ -13,8 +13,7 @@ internal sealed class GdbInjector(TimeSpan timeout, string? agentPath = null, Pe
     {
         var process = TargetInspector.Inspect(pid);
         StaleSessions.Sweep();
-        var gdb = GdbLocator.Find();
         var agent = AgentLibrary.Find(agentPath);
-        return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(gdb, Interlocked.Exchange(ref _prestarted, null)), agent, timeout));
+        return Task.FromResult<ITarget>(new GdbTarget(process, new GdbRunner(GdbLocator.Find, Interlocked.Exchange(ref _prestarted, null)), agent, timeout));
     }
 }

@@ -8,7 +8,8 @@ internal static class GdbPrestart
         var attaches = args.Count > 1 && args[0] == "run"
             && args.Any(a => a is "-p" or "--pid" or "-n" or "--name" or "--demo" || a.StartsWith("--pid=", StringComparison.Ordinal))
             && !args.Any(a => a is "-h" or "--help" or "-?");
-        if (!attaches)
+        // gdb is only the fallback of the quick ptrace path; start it early only when it is the sole path.
+        if (!attaches || Ptrace.PtraceInjection.Locate() is not null)
             return null;
         try
         {

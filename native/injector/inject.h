@@ -1,0 +1,18 @@
+#ifndef HOST_INJECT_H
+#define HOST_INJECT_H
+#include <stddef.h>
+#include <stdint.h>
+
+long now_ms(void);
+void emit_error(const char *kind, const char *function, const char *format, ...);
+
+/* modules.c: the target's mapped ELF files and their symbols. */
+uint64_t resolve_symbol(int pid, const char *name);
+const char *symbol_at(int pid, uint64_t address);
+
+/* stack.c: whether a stopped thread's stack holds an allocator, loader or thread-creation frame. */
+enum { STACK_SAFE = 0, STACK_UNSAFE = 1, STACK_UNWINDER_MISSING = 2 };
+int load_unwinder(void);
+int stack_is_safe(int pid, int tid, char *unsafe, size_t unsafe_size);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * Unwinds a stopped thread of the target with libunwind's ptrace back end (loaded with dlopen, so
+ * that host runs, through gdb, where libunwind is missing) and looks for frames that may hold a
+ * lock the agent's dlopen and pthread_create need: the allocator, the dynamic loader, thread
+ * creation, fork. The names and the rule are those of the gdb driver (gdb_driver.py), including
+ * HOST_EXTRA_UNSAFE_FRAMES.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject.h"
+
+/* libunwind's ABI on x86_64 (libunwind-x86_64.h): a cursor is 127 words, the IP is register 16. */
+typedef uint64_t unw_word_t;
+typedef struct { unw_word_t opaque[127]; } unw_cursor_t;
+typedef void *unw_addr_space_t;
+#define UNW_REG_IP 16
+#define UNW_CACHE_GLOBAL 1
+
+static struct {
+    void *accessors;
+    void *(*upt_create)(int);
+    void (*upt_destroy)(void *);
+    unw_addr_space_t (*create_addr_space)(void *, int);
+    int (*set_caching_policy)(unw_addr_space_t, int);
+    int (*init_remote)(unw_cursor_t *, unw_addr_space_t, void *);
+    int (*step)(unw_cursor_t *);
+    int (*get_reg)(unw_cursor_t *, int, unw_word_t *);
+    unw_addr_space_t space;
+} unw;
+
+static regex_t unsafe_frame, extra_unsafe;
+static int have_extra;
+
+#define WORD "[A-Za-z0-9_]*"
+static const char UNSAFE_FRAME[] =
+    "^(__libc_|__GI___libc_|__GI_|_int_)?"
+    "(malloc|calloc|realloc|free|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|"
+    "reallocarray|malloc_consolidate|sysmalloc|systrim|tcache_" WORD "|arena_" WORD "|"
+    "_dl_" WORD "|dl_" WORD "|dlopen" WORD "|dlclose" WORD "|dlsym" WORD "|dlmopen" WORD "|dlerror" WORD "|"
+    "pthread_create" WORD "|__pthread_create" WORD "|allocate_stack|__nptl_" WORD "|"
+    "fork|_Fork|__run_fork_handlers|__libc_fork)$";
+
+int load_unwinder(void)
+{
+    if (regcomp(&unsafe_frame, UNSAFE_FRAME, REG_EXTENDED | REG_NOSUB) != 0)
+        return -1;
+    const char *extra = getenv("HOST_EXTRA_UNSAFE_FRAMES");
+    if (extra && *extra) {
+        char pattern[1024];
+        snprintf(pattern, sizeof pattern, "^(%s)$", extra);
+        have_extra = regcomp(&extra_unsafe, pattern, REG_EXTENDED | REG_NOSUB) == 0;
+    }
+    /* libunwind-ptrace leaves its dependencies to the program: load them first, globally. */
+    dlopen("liblzma.so.5", RTLD_NOW | RTLD_GLOBAL);
+    dlopen("libunwind.so.8", RTLD_NOW | RTLD_GLOBAL);
+    dlopen("libunwind-x86_64.so.8", RTLD_NOW | RTLD_GLOBAL);
+    void *library = dlopen("libunwind-ptrace.so.0", RTLD_NOW | RTLD_GLOBAL);
+    if (!library)
+        return -1;
+    unw.accessors = dlsym(RTLD_DEFAULT, "_UPT_accessors");
+    unw.upt_create = (void *(*)(int))dlsym(RTLD_DEFAULT, "_UPT_create");
+    unw.upt_destroy = (void (*)(void *))dlsym(RTLD_DEFAULT, "_UPT_destroy");
+    unw.create_addr_space = (unw_addr_space_t (*)(void *, int))dlsym(RTLD_DEFAULT, "_Ux86_64_create_addr_space");
+    unw.set_caching_policy = (int (*)(unw_addr_space_t, int))dlsym(RTLD_DEFAULT, "_Ux86_64_set_caching_policy");
+    unw.init_remote = (int (*)(unw_cursor_t *, unw_addr_space_t, void *))dlsym(RTLD_DEFAULT, "_Ux86_64_init_remote");
+    unw.step = (int (*)(unw_cursor_t *))dlsym(RTLD_DEFAULT, "_Ux86_64_step");
+    unw.get_reg = (int (*)(unw_cursor_t *, int, unw_word_t *))dlsym(RTLD_DEFAULT, "_Ux86_64_get_reg");
+    if (!unw.accessors || !unw.upt_create || !unw.upt_destroy || !unw.create_addr_space
+        || !unw.init_remote || !unw.step || !unw.get_reg)
+        return -1;
+    unw.space = unw.create_addr_space(unw.accessors, 0);
+    if (!unw.space)
+        return -1;
+    if (unw.set_caching_policy)
+        unw.set_caching_policy(unw.space, UNW_CACHE_GLOBAL);
+    return 0;
+}
+
+static int is_unsafe(const char *name)
+{
+    return name && (regexec(&unsafe_frame, name, 0, NULL, 0) == 0
+                    || (have_extra && regexec(&extra_unsafe, name, 0, NULL, 0) == 0));
+}
+
+int stack_is_safe(int pid, int tid, char *unsafe, size_t unsafe_size)
+{
+    if (!unw.space)
+        return STACK_UNWINDER_MISSING;
+    void *context = unw.upt_create(tid);
+    if (!context)
+        return STACK_UNSAFE;
+    unw_cursor_t cursor;
+    int verdict = STACK_UNSAFE;
+    if (unw.init_remote(&cursor, unw.space, context) == 0) {
+        for (int depth = 0; depth < 200; depth++) {
+            unw_word_t ip = 0;
+            if (unw.get_reg(&cursor, UNW_REG_IP, &ip) != 0)
+                break;
+            /* A return address points after the call: name the call itself. */
+            const char *name = symbol_at(pid, depth == 0 ? ip : ip - 1);
+            if (is_unsafe(name)) {
+                snprintf(unsafe, unsafe_size, "%s", name);
+                break;
+            }
+            int stepped = unw.step(&cursor);
+            if (stepped == 0) {
+                verdict = STACK_SAFE; /* the outermost frame: nothing unsafe in the whole stack */
+                break;
+            }
+            if (stepped < 0) {
+                /* Frames we cannot see may be unsafe ones. */
+                snprintf(unsafe, unsafe_size, "(stack not unwound past %s)", name ? name : "an unknown frame");
+                break;
+            }
+        }
+    }
+    unw.upt_destroy(context);
+    return verdict;
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Host.Injection.Gdb;
+
+namespace Host.Injection.Ptrace;
+
+/// <summary>
+/// The quick injection path: host-inject (native/injector) does with ptrace, in a few milliseconds,
+/// what the gdb driver does in a tenth of a second or more: a thread at a safe point performs the
+/// calls, and only that thread is ever stopped. It reports the same events as the gdb driver.
+/// When it cannot find a safe point at once, or cannot unwind stacks on this machine, it says so
+/// and the caller falls back to gdb, which can wait for a safe point.
+///
+/// host-inject ignores SIGINT, SIGTERM and SIGPIPE and bounds its own waits: a host that is
+/// interrupted or killed never stops it half-way through a call.
+/// </summary>
+internal static class PtraceInjection
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    /// <summary>The host-inject program, or null where it is missing or HOST_INJECTOR=gdb asks for gdb only.</summary>
+    public static string? Locate()
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable("HOST_INJECTOR"), "gdb", StringComparison.Ordinal))
+            return null;
+        var path = Path.Combine(AppContext.BaseDirectory, "host-inject");
+        if (!File.Exists(path))
+            return null;
+        // A NuGet package (dotnet tool install) does not keep the executable bit.
+        const UnixFileMode execute = UnixFileMode.UserExecute;
+        if ((File.GetUnixFileMode(path) & execute) == 0)
+        {
+            try
+            {
+                File.SetUnixFileMode(path, File.GetUnixFileMode(path) | execute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            }
+            catch (Exception error) when (error is UnauthorizedAccessException or IOException)
+            {
+                return null;
+            }
+        }
+        return path;
+    }
+
+    /// <summary>True when the transcript says gdb may still succeed where the quick path could not.</summary>
+    public static bool WantsGdb(GdbTranscript transcript) =>
+        transcript.Error?.Kind is "no-safe-point" or "unavailable";
+
+    public static async Task<GdbTranscript> RunAsync(string program, int pid, IReadOnlyList<GdbCall> calls, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        foreach (var call in calls)
+            AddArguments(start.ArgumentList, call);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("host-inject did not start");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        var exited = process.WaitForExitAsync();
+        // It never stops half-way through a call, so a late one is waited for, not killed.
+        var overran = await Task.WhenAny(exited, Task.Delay(timeout + Grace)).ConfigureAwait(false) != exited;
+        if (overran)
+            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
+        var events = new List<GdbEvent>();
+        foreach (var line in (await output.ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            events.Add(JsonSerializer.Deserialize<GdbEvent>(line)!);
+        return new GdbTranscript(events, process.HasExited ? process.ExitCode : -1, await errors.ConfigureAwait(false), overran);
+    }
+
+    private static void AddArguments(IList<string> arguments, GdbCall call)
+    {
+        if (call.Kind == "start-agent")
+        {
+            arguments.Add("start-agent");
+            arguments.Add(call.Agent!);
+            arguments.Add(call.Function!);
+            arguments.Add(call.Session!);
+            return;
+        }
+        var args = call.Args ?? [];
+        arguments.Add("call");
+        arguments.Add(call.Function!);
+        arguments.Add(call.Returns ?? "long");
+        arguments.Add(args.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var arg in args)
+        {
+            arguments.Add(arg switch
+            {
+                bool b => b ? "i:1" : "i:0",
+                string text => "s:" + text,
+                IConvertible number => "i:" + Convert.ToInt64(number, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+                _ => "s:" + arg,
+            });
+        }
+    }
+}
