@@ -5,5 +5,4 @@ namespace Host.Plugins.Stackdump;
 /// <summary>Compile-time JSON contracts: no reflection warm-up on a tool that runs once per incident.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(StackDump))]
-[JsonSerializable(typeof(ThreadStack))]
 internal sealed partial class DumpJson : JsonSerializerContext;

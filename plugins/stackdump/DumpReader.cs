@@ -28,7 +28,7 @@ internal static class DumpReader
                         bounded.CancelAfter(timeout);
                         break;
                     case "thread":
-                        threads.Add(root.Deserialize(DumpJson.Default.ThreadStack)!);
+                        threads.Add(ThreadStackReader.Read(root));
                         break;
                     case "error":
                         throw new CapabilityException(ExitCodes.Failed, $"the stack dump failed inside the target: {root.GetProperty("message").GetString()}");

@@ -31,11 +31,25 @@ public sealed class StackdumpCapability : ICapability
         context.Progress.Report($"attaching to process {context.Pid}");
         await using var target = await context.Injector.AttachAsync(context.Pid, cancellationToken).ConfigureAwait(false);
         await using var channel = await target.OpenChannelAsync("stackdump", cancellationToken).ConfigureAwait(false);
-        var parameters = JsonSerializer.Serialize(new { channel = channel.PathInTarget, locals = withLocals, repr_limit = 200 });
+        var parameters = Parameters(channel.PathInTarget, withLocals);
         context.Progress.Report("stopping at a safe point to start the agent thread");
         await target.RunPythonAsync(new PythonPayload("stackdump", PayloadSource.Value, parameters), cancellationToken).ConfigureAwait(false);
         context.Progress.Report("agent thread started; waiting for it to take the GIL and send the stacks");
         return await DumpReader.ReadAsync(channel, target.Process, context.Timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Parameters(string channel, bool withLocals)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("channel", channel);
+            json.WriteBoolean("locals", withLocals);
+            json.WriteNumber("repr_limit", 200);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static readonly Lazy<string> PayloadSource = new(() =>

@@ -79,7 +79,7 @@ internal sealed class PendingGdb : IAsyncDisposable
             foreach (var line in await File.ReadAllLinesAsync(ResultPath).ConfigureAwait(false))
             {
                 if (line.Length > 0)
-                    events.Add(JsonSerializer.Deserialize<GdbEvent>(line)!);
+                    events.Add(GdbEvent.Parse(line));
             }
         }
         var output = File.Exists(LogPath) ? await File.ReadAllTextAsync(LogPath).ConfigureAwait(false) : "";

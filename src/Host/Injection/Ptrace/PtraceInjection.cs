@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Host.Injection.Gdb;
 
 namespace Host.Injection.Ptrace;
@@ -72,7 +71,7 @@ internal static class PtraceInjection
             await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
         var events = new List<GdbEvent>();
         foreach (var line in (await output.ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            events.Add(JsonSerializer.Deserialize<GdbEvent>(line)!);
+            events.Add(GdbEvent.Parse(line));
         return new GdbTranscript(events, process.HasExited ? process.ExitCode : -1, await errors.ConfigureAwait(false), overran);
     }
 
