@@ -12,7 +12,6 @@ internal static class HostApplication
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        Timing.Mark("main");
         var verbose = args.Contains("--verbose");
         using var interrupt = new CancellationTokenSource();
         // Ctrl-C and SIGTERM only request cancellation: the run unwinds through its cleanup
@@ -27,16 +26,12 @@ internal static class HostApplication
             var catalog = CapabilityCatalog.Discover(PluginFolders.All(early.PluginDirectories));
             var recipePath = early.RunName is { } name && RecipeCatalog.IsPath(name) ? name : null;
             var recipes = RecipeCatalog.Discover(RecipeFolders.All(), catalog.Entries.Select(e => e.Name).ToHashSet(), recipePath);
-            Timing.Mark("catalog");
             var root = BuildRoot(catalog, recipes, gdb);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
                 return UsageError(parse, catalog, args);
             var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
-            Timing.Mark("parsed");
-            var code = await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
-            Timing.Mark("done");
-            return code;
+            return await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
         }
         catch (CapabilityException error)
         {

@@ -44,8 +44,6 @@ internal sealed class FifoChannel : IChannel
             var (count, hangUp) = await Task.Run(() => ReadSlice(buffer), CancellationToken.None).ConfigureAwait(false);
             if (count > 0)
             {
-                if (!connected)
-                    Cli.Timing.Mark("first bytes");
                 connected = true;
                 var start = 0;
                 for (var i = 0; i < count; i++)

@@ -58,10 +58,8 @@ internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, Ag
         session.WriteText("payload.py", EmbeddedFile.Read("prelude.py") + "\n# --- " + payload.Name + " ---\n" + payload.Source);
         session.WriteText("params.json", payload.ParametersJson);
         session.CopyOnce(agent.Path, "libhostagent.so");
-        Cli.Timing.Mark("session ready");
         var start = GdbCall.StartAgent(session.TargetFile("libhostagent.so"), agent.EntryPoint, session.TargetPath);
         var transcript = await gdb.RunAsync(Process.Pid, [start], timeout).ConfigureAwait(false);
-        Cli.Timing.Mark("injected");
         var result = GdbOutcome.Check(transcript, Process, timeout).Single();
         var status = result.Value?.GetInt32() ?? -100;
         if (status != 0)
