@@ -8,7 +8,8 @@ void emit_error(const char *kind, const char *function, const char *format, ...)
 
 /* modules.c: the target's mapped ELF files and their symbols. */
 uint64_t resolve_symbol(int pid, const char *name);
-const char *symbol_at(int pid, uint64_t address);
+/* The names of the function containing address (its aliases too: read, __read, __libc_read...). */
+int symbols_at(int pid, uint64_t address, const char **names, int max);
 
 /* stack.c: whether a stopped thread's stack holds an allocator, loader or thread-creation frame. */
 enum { STACK_SAFE = 0, STACK_UNSAFE = 1, STACK_UNWINDER_MISSING = 2 };

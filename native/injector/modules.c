@@ -165,7 +165,7 @@ uint64_t resolve_symbol(int pid, const char *name)
     return 0;
 }
 
-const char *symbol_at(int pid, uint64_t address)
+int symbols_at(int pid, uint64_t address, const char **names, int max)
 {
     if (module_count < 0)
         read_maps(pid);
@@ -184,7 +184,10 @@ const char *symbol_at(int pid, uint64_t address)
             else
                 high = middle;
         }
-        return low ? m->symbols[low - 1].name : NULL;
+        int count = 0;
+        for (size_t k = low; k > 0 && count < max && m->symbols[k - 1].address == m->symbols[low - 1].address; k--)
+            names[count++] = m->symbols[k - 1].name;
+        return count;
     }
-    return NULL;
+    return 0;
 }

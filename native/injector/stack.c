@@ -102,11 +102,18 @@ int stack_is_safe(int pid, int tid, char *unsafe, size_t unsafe_size)
             if (unw.get_reg(&cursor, UNW_REG_IP, &ip) != 0)
                 break;
             /* A return address points after the call: name the call itself. */
-            const char *name = symbol_at(pid, depth == 0 ? ip : ip - 1);
-            if (is_unsafe(name)) {
-                snprintf(unsafe, unsafe_size, "%s", name);
-                break;
+            const char *names[16];
+            int count = symbols_at(pid, depth == 0 ? ip : ip - 1, names, 16);
+            const char *name = count ? names[0] : NULL;
+            int found = 0;
+            for (int i = 0; i < count && !found; i++) {
+                if (is_unsafe(names[i])) {
+                    snprintf(unsafe, unsafe_size, "%s", names[i]);
+                    found = 1;
+                }
             }
+            if (found)
+                break;
             int stepped = unw.step(&cursor);
             if (stepped == 0) {
                 verdict = STACK_SAFE; /* the outermost frame: nothing unsafe in the whole stack */
