@@ -275,7 +275,6 @@ struct argument {
 static int call_in_thread(int tid, struct saved_state *saved, const char *name, uint64_t function,
                           const struct argument *args, int nargs, long *result)
 {
-    static const int order[] = {0, 1, 2, 3, 4, 5};
     if (nargs > 6) {
         emit_error("call", name, "at most 6 arguments");
         return -1;
@@ -306,7 +305,7 @@ static int call_in_thread(int tid, struct saved_state *saved, const char *name, 
     }
     unsigned long long *slots[6] = {&regs.rdi, &regs.rsi, &regs.rdx, &regs.rcx, &regs.r8, &regs.r9};
     for (int i = 0; i < nargs; i++)
-        *slots[order[i]] = values[i];
+        *slots[i] = values[i];
     regs.rsp = sp;
     regs.rip = function;
     regs.rax = 0;
@@ -424,12 +423,11 @@ static int choose_thread(struct saved_state *saved, int only_tid, char *how, siz
             return -3;
         }
         if (verdict == STACK_SAFE && save_state(tid, saved) == 0) {
-            long number = syscall_of(tid);
             const char *blocked = blocking_name(candidates[i].syscall);
             if (blocked)
                 snprintf(how, how_size, "blocked in %s", blocked);
             else
-                snprintf(how, how_size, "no lock held in its stack (syscall %ld)", number);
+                snprintf(how, how_size, "no lock held in its stack");
             return tid;
         }
         release_thread(tid);
@@ -554,6 +552,7 @@ int main(int argc, char **argv)
                     tid = 0;
                 } else {
                     printf("{\"event\": \"safe-point\", \"tid\": %d, \"how\": \"main thread (Python 2 without threads)\"}\n", tid);
+                    fflush(stdout);
                     failed = start_agent(tid, &saved, argv[i + 1], argv[i + 2], argv[i + 3], &status) != 0;
                 }
             }

@@ -17,7 +17,7 @@ internal static class GdbOutcome
                 throw TargetInspector.ExitsShortly(pid) ? Exited(pid) : PermissionAdvisor.Denied(pid, target.Uid, target.UserName);
             if (!ProcFs.IsAlive(pid) || message.Contains("No such process", StringComparison.OrdinalIgnoreCase))
                 throw Exited(pid);
-            throw new CapabilityException(ExitCodes.Failed, $"gdb could not attach to process {pid}: {message}");
+            throw new CapabilityException(ExitCodes.Failed, $"{transcript.Injector} could not attach to process {pid}: {message}");
         }
         if (!ProcFs.IsAlive(pid))
             throw Exited(pid);
@@ -31,7 +31,7 @@ internal static class GdbOutcome
                 "the target was detached and keeps running");
         if (transcript.Overran)
             throw new CapabilityException(ExitCodes.Timeout,
-                $"gdb did not finish within {timeout.TotalSeconds:0.#} s and was told to detach",
+                $"{transcript.Injector} did not finish within {timeout.TotalSeconds:0.#} s and was told to detach",
                 "check that the target is still healthy; raise --timeout if it is very large");
         if (transcript.Output.Contains("Python scripting is not supported", StringComparison.Ordinal))
             throw new CapabilityException(ExitCodes.Failed,
@@ -39,8 +39,8 @@ internal static class GdbOutcome
                 "install the full gdb: sudo apt-get install gdb (not gdb-minimal)");
         if (!transcript.Detached)
             throw new CapabilityException(ExitCodes.Failed,
-                $"gdb ended without detaching cleanly (exit code {transcript.ExitCode}): {transcript.OutputTail}",
-                "the target was not left stopped; the end of gdb's own output is quoted above");
+                $"{transcript.Injector} ended without detaching cleanly (exit code {transcript.ExitCode}): {transcript.OutputTail}",
+                $"the target was not left stopped; the end of {transcript.Injector}'s own output is quoted above");
         return transcript.Results.ToList();
     }
 

@@ -1,7 +1,7 @@
 namespace Host.Injection.Gdb;
 
-/// <summary>What one gdb run reported: the driver's events, gdb's exit code and its own output.</summary>
-internal sealed record GdbTranscript(IReadOnlyList<GdbEvent> Events, int ExitCode, string Output, bool Overran)
+/// <summary>What one injector run (gdb, or host-inject) reported: the driver's events, its exit code and its own output.</summary>
+internal sealed record GdbTranscript(IReadOnlyList<GdbEvent> Events, int ExitCode, string Output, bool Overran, string Injector = "gdb")
 {
     public GdbEvent? Error => Events.FirstOrDefault(e => e.Event == "error");
 

@@ -67,12 +67,12 @@ internal static class PtraceInjection
         var exited = process.WaitForExitAsync();
         // It never stops half-way through a call, so a late one is waited for, not killed.
         var overran = await Task.WhenAny(exited, Task.Delay(timeout + Grace)).ConfigureAwait(false) != exited;
-        if (overran)
-            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
+        if (overran && await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false) != exited)
+            return new GdbTranscript([], -1, "", Overran: true, Injector: "host-inject"); // its output ends only when it does
         var events = new List<GdbEvent>();
         foreach (var line in (await output.ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             events.Add(GdbEvent.Parse(line));
-        return new GdbTranscript(events, process.HasExited ? process.ExitCode : -1, await errors.ConfigureAwait(false), overran);
+        return new GdbTranscript(events, process.ExitCode, await errors.ConfigureAwait(false), overran, "host-inject");
     }
 
     private static void AddArguments(IList<string> arguments, GdbCall call)
