@@ -1,6 +1,5 @@
 using System.Reflection;
 using Host.Abstractions;
-using McMaster.NETCore.Plugins;
 
 namespace Host.Catalog;
 
@@ -21,8 +20,7 @@ internal static class PluginAssemblyLoader
                 return [new CatalogEntry(Path.GetFileName(folder), assemblyPath, origin, null, incompatible)];
             // Only the contract's types are shared: everything else a plugin uses comes from its own
             // folder, so it may use another version of a library than the host or other plugins.
-            var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, [typeof(ICapability)], config => config.PreferSharedTypes = false);
-            var assembly = loader.LoadDefaultAssembly();
+            var assembly = PluginLoadContext.Create(assemblyPath).LoadFromAssemblyPath(assemblyPath);
             var version = VersionOf(assembly);
             var types = assembly.GetExportedTypes()
                 .Where(t => typeof(ICapability).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
