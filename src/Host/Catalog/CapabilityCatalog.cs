@@ -15,7 +15,7 @@ internal sealed class CapabilityCatalog
 
     public IEnumerable<CatalogEntry> Runnable => Entries.Where(e => !e.IsBroken);
 
-    public static CapabilityCatalog Discover(IEnumerable<(string Path, string Origin)> folders)
+    public static CapabilityCatalog Discover(IEnumerable<ExtensionFolder> folders)
     {
         var entries = new List<CatalogEntry>();
         var warnings = new List<string>();

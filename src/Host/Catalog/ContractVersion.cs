@@ -1,32 +1,24 @@
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
+using System.Reflection;
 using Host.Abstractions;
 
 namespace Host.Catalog;
 
 /// <summary>
 /// The plugin contract (Host.Abstractions) follows semantic versioning: a plugin built against
-/// contract x.y loads in a host whose contract is x.z with z ≥ y. Checked from the plugin's metadata,
-/// before anything of it is loaded.
+/// contract x.y loads in a host whose contract is x.z with z ≥ y. Checked from the plugin
+/// assembly's references, before any of its types is resolved.
 /// </summary>
 internal static class ContractVersion
 {
     public static Version Host { get; } = typeof(ICapability).Assembly.GetName().Version!;
 
-    /// <summary>Why the plugin cannot load with this host's contract, or null when it can.</summary>
-    public static string? Incompatibility(string assemblyPath)
+    /// <summary>Why the plugin cannot work with this host's contract, or null when it can.</summary>
+    public static string? Incompatibility(Assembly plugin)
     {
-        using var stream = File.OpenRead(assemblyPath);
-        using var pe = new PEReader(stream);
-        if (!pe.HasMetadata)
-            throw new BadImageFormatException("not a .NET assembly", assemblyPath);
-        var reader = pe.GetMetadataReader();
-        foreach (var handle in reader.AssemblyReferences)
+        foreach (var reference in plugin.GetReferencedAssemblies())
         {
-            var reference = reader.GetAssemblyReference(handle);
-            if (reader.GetString(reference.Name) != "Host.Abstractions")
+            if (reference.Name != "Host.Abstractions" || reference.Version is not { } wanted)
                 continue;
-            var wanted = reference.Version;
             if (wanted.Major != Host.Major)
                 return $"built against plugin contract {wanted.ToString(3)}, but this host has contract {Host.ToString(3)}: a different major version is incompatible; rebuild the plugin against Host.Abstractions {Host.Major}.x";
             if (wanted.Minor > Host.Minor)

@@ -6,15 +6,15 @@ namespace Host.Catalog;
 /// </summary>
 internal static class ExtensionFolders
 {
-    public static IReadOnlyList<(string Path, string Origin)> Of(string builtIn, string userFolder, string pathVariable)
+    public static List<ExtensionFolder> Of(string builtIn, string userFolder, string pathVariable)
     {
-        var folders = new List<(string, string)> { (Path.Combine(AppContext.BaseDirectory, builtIn), "built-in") };
+        var folders = new List<ExtensionFolder> { new(Path.Combine(AppContext.BaseDirectory, builtIn), "built-in") };
         var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
         if (string.IsNullOrEmpty(dataHome))
             dataHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-        folders.Add((Path.Combine(dataHome, "host", userFolder), "user"));
+        folders.Add(new(Path.Combine(dataHome, "host", userFolder), "user"));
         foreach (var entry in (Environment.GetEnvironmentVariable(pathVariable) ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-            folders.Add((Path.GetFullPath(entry), pathVariable));
+            folders.Add(new(Path.GetFullPath(entry), pathVariable));
         return folders;
     }
 }

@@ -16,11 +16,11 @@ internal static class PluginAssemblyLoader
             return [new CatalogEntry(Path.GetFileName(folder), folder, origin, null, "no plugin assembly (a .dll with its .deps.json, or named like the folder)")];
         try
         {
-            if (ContractVersion.Incompatibility(assemblyPath) is { } incompatible)
-                return [new CatalogEntry(Path.GetFileName(folder), assemblyPath, origin, null, incompatible)];
-            // Only the contract's types are shared: everything else a plugin uses comes from its own
-            // folder, so it may use another version of a library than the host or other plugins.
+            // Loading the assembly resolves none of its references: an incompatible plugin is
+            // refused here, before a type of it meets this host's contract.
             var assembly = PluginLoadContext.Create(assemblyPath).LoadFromAssemblyPath(assemblyPath);
+            if (ContractVersion.Incompatibility(assembly) is { } incompatible)
+                return [new CatalogEntry(Path.GetFileName(folder), assemblyPath, origin, null, incompatible)];
             var version = VersionOf(assembly);
             var types = assembly.GetExportedTypes()
                 .Where(t => typeof(ICapability).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })

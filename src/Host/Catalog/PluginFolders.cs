@@ -7,8 +7,18 @@ namespace Host.Catalog;
 /// </summary>
 internal static class PluginFolders
 {
-    public static IReadOnlyList<(string Path, string Origin)> All(IEnumerable<string> pluginDirOptions) =>
-        [.. ExtensionFolders.Of("plugins", "plugins", "HOST_PLUGIN_PATH")
-            .Concat(pluginDirOptions.Select(d => (Path: Path.GetFullPath(d), Origin: "--plugin-dir")))
-            .DistinctBy(folder => folder.Path.TrimEnd('/'))];
+    public static IReadOnlyList<ExtensionFolder> All(IEnumerable<string> pluginDirOptions)
+    {
+        var candidates = ExtensionFolders.Of("plugins", "plugins", "HOST_PLUGIN_PATH");
+        foreach (var directory in pluginDirOptions)
+            candidates.Add(new(Path.GetFullPath(directory), "--plugin-dir"));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var folders = new List<ExtensionFolder>();
+        foreach (var folder in candidates)
+        {
+            if (seen.Add(folder.Path.TrimEnd('/')))
+                folders.Add(folder);
+        }
+        return folders;
+    }
 }

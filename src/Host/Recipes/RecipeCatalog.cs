@@ -1,4 +1,5 @@
 using Host.Abstractions;
+using Host.Catalog;
 
 namespace Host.Recipes;
 
@@ -19,7 +20,7 @@ internal sealed class RecipeCatalog
 
     public IReadOnlyList<string> Warnings { get; }
 
-    public static RecipeCatalog Discover(IEnumerable<(string Path, string Origin)> folders, ISet<string> takenNames, string? pathArgument)
+    public static RecipeCatalog Discover(IEnumerable<ExtensionFolder> folders, ISet<string> takenNames, string? pathArgument)
     {
         var recipes = new List<Recipe>();
         var existing = new List<string>();
