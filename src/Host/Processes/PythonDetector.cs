@@ -1,44 +1,85 @@
-using System.Text.RegularExpressions;
-
 namespace Host.Processes;
 
 /// <summary>Recognises CPython from the files a process maps: a libpython, or a python executable.</summary>
-internal static partial class PythonDetector
+internal static class PythonDetector
 {
-    [GeneratedRegex(@"/libpython(\d+\.\d+)[a-z]*\.so[.\d]*$")]
-    private static partial Regex Libpython();
-
-    [GeneratedRegex(@"^python(\d+(\.\d+)?)?[a-z]*$")]
-    private static partial Regex PythonExecutable();
-
-    [GeneratedRegex(@"/versions/(\d+\.\d+\.\d+)[^/]*/")]
-    private static partial Regex VersionFolder();
-
     /// <summary>Returns (version, libpython or null) when the process looks like CPython, else null.</summary>
     public static (string Version, string? Libpython)? Detect(string? executable, IReadOnlyList<string> mappedFiles)
     {
         foreach (var file in mappedFiles)
         {
             var path = file.Replace(" (deleted)", "", StringComparison.Ordinal);
-            var match = Libpython().Match(path);
-            if (match.Success)
-                return (Refine(match.Groups[1].Value, path), path);
+            if (LibpythonVersion(path) is { } version)
+                return (Refine(version, path), path);
         }
-        if (executable is null)
+        if (executable is null || ExecutableVersion(Path.GetFileName(executable)) is not { } named)
             return null;
-        var name = PythonExecutable().Match(Path.GetFileName(executable));
-        if (!name.Success)
+        return (Refine(named.Length > 0 ? named : "unknown", executable), null);
+    }
+
+    // ".../libpython3.11.so.1.0", ".../libpython3.6m.so": the version of the last path component.
+    private static string? LibpythonVersion(string path)
+    {
+        const string marker = "/libpython";
+        var at = path.LastIndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
             return null;
-        var version = name.Groups[1].Success ? name.Groups[1].Value : "unknown";
-        return (Refine(version, executable), null);
+        var rest = path.AsSpan(at + marker.Length);
+        var length = AsciiText.DottedNumber(rest, parts: 2);
+        if (length == 0)
+            return null;
+        var i = length;
+        while (i < rest.Length && char.IsAsciiLetterLower(rest[i]))
+            i++; // ABI flags: m, d, u
+        if (!rest[i..].StartsWith(".so", StringComparison.Ordinal))
+            return null;
+        foreach (var c in rest[(i + 3)..])
+        {
+            if (c != '.' && !char.IsAsciiDigit(c))
+                return null;
+        }
+        return rest[..length].ToString();
+    }
+
+    // "python", "python3", "python3.11", "python3.6m": the version in the name ("" when none), or
+    // null for any other program ("pythonic-tool").
+    private static string? ExecutableVersion(string name)
+    {
+        if (!name.StartsWith("python", StringComparison.Ordinal))
+            return null;
+        var rest = name.AsSpan("python".Length);
+        var i = 0;
+        while (i < rest.Length && char.IsAsciiDigit(rest[i]))
+            i++;
+        var end = i;
+        if (i > 0 && i + 1 < rest.Length && rest[i] == '.' && char.IsAsciiDigit(rest[i + 1]))
+        {
+            for (i++; i < rest.Length && char.IsAsciiDigit(rest[i]); i++)
+            {
+            }
+            end = i;
+        }
+        for (; i < rest.Length; i++)
+        {
+            if (!char.IsAsciiLetterLower(rest[i]))
+                return null;
+        }
+        return rest[..end].ToString();
     }
 
     // pyenv and similar installers keep the full version in the path (.../versions/3.11.7/...).
     private static string Refine(string version, string path)
     {
-        var folder = VersionFolder().Match(path);
-        return folder.Success && (version == "unknown" || folder.Groups[1].Value.StartsWith(version + ".", StringComparison.Ordinal))
-            ? folder.Groups[1].Value
-            : version;
+        const string marker = "/versions/";
+        for (var at = path.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = path.IndexOf(marker, at + 1, StringComparison.Ordinal))
+        {
+            var rest = path.AsSpan(at + marker.Length);
+            var length = AsciiText.DottedNumber(rest, parts: 3);
+            if (length == 0 || rest[length..].IndexOf('/') < 0)
+                continue;
+            var folder = rest[..length].ToString();
+            return version == "unknown" || folder.StartsWith(version + ".", StringComparison.Ordinal) ? folder : version;
+        }
+        return version;
     }
 }

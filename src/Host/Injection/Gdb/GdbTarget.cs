@@ -1,25 +1,31 @@
-using System.Text.RegularExpressions;
 using Host.Abstractions;
 using Host.Processes;
 
 namespace Host.Injection.Gdb;
 
 /// <summary>The injection primitives on top of gdb. Each primitive is one short attach-call-detach.</summary>
-internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibrary agent, TimeSpan timeout) : ITarget
+internal sealed class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibrary agent, TimeSpan timeout) : ITarget
 {
     private SessionDirectory? _session;
 
     public TargetProcess Process { get; } = process;
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex CName();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,40}$")]
-    private static partial Regex ChannelName();
+    // [a-z0-9][a-z0-9-]{0,40}: the name becomes a file name in the session directory.
+    private static bool IsChannelName(string name)
+    {
+        if (name.Length is 0 or > 41 || name[0] == '-')
+            return false;
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiDigit(c) && !char.IsAsciiLetterLower(c) && c != '-')
+                return false;
+        }
+        return true;
+    }
 
     public async Task<NativeValue> CallFunctionAsync(NativeCall call, CancellationToken cancellationToken)
     {
-        if (!CName().IsMatch(call.Function))
+        if (!AsciiText.IsCIdentifier(call.Function))
             throw new CapabilityException(ExitCodes.Usage, $"'{call.Function}' is not a C function name");
         var returns = call.Returns.ToString().ToLowerInvariant();
         var transcript = await gdb.RunAsync(Process.Pid, [GdbCall.CallFunction(call.Function, returns, call.Arguments)], timeout, ["libpython"]).ConfigureAwait(false);
@@ -45,7 +51,7 @@ internal sealed partial class GdbTarget(TargetProcess process, GdbRunner gdb, Ag
 
     private (string HostPath, string TargetPath) CreateFifo(string name)
     {
-        if (!ChannelName().IsMatch(name))
+        if (!IsChannelName(name))
             throw new ArgumentException($"channel names are lower-case words: '{name}'", nameof(name));
         var session = Session();
         var file = name + ".fifo";
