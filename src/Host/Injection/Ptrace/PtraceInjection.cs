@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Host.Injection.Gdb;
 
@@ -46,33 +45,23 @@ internal static class PtraceInjection
     public static bool WantsGdb(GdbTranscript transcript) =>
         transcript.Error?.Kind is "no-safe-point" or "unavailable";
 
-    public static async Task<GdbTranscript> RunAsync(string program, int pid, IReadOnlyList<GdbCall> calls, TimeSpan timeout)
+    public static Task<GdbTranscript> RunAsync(string program, int pid, IReadOnlyList<GdbCall> calls, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(program)
+        var arguments = new List<string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
+            pid.ToString(CultureInfo.InvariantCulture),
+            ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
         };
-        start.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         foreach (var call in calls)
-            AddArguments(start.ArgumentList, call);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("host-inject did not start");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        var exited = process.WaitForExitAsync();
+            AddArguments(arguments, call);
         // It never stops half-way through a call, so a late one is waited for, not killed.
-        var overran = await Task.WhenAny(exited, Task.Delay(timeout + Grace)).ConfigureAwait(false) != exited;
-        if (overran && await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false) != exited)
-            return new GdbTranscript([], -1, "", Overran: true, Injector: "host-inject"); // its output ends only when it does
+        var run = InjectorProcess.Run(program, arguments, timeout + Grace, timeout + Grace + TimeSpan.FromSeconds(60));
+        if (!run.Finished)
+            return Task.FromResult(new GdbTranscript([], -1, "", Overran: true, Injector: "host-inject"));
         var events = new List<GdbEvent>();
-        foreach (var line in (await output.ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             events.Add(GdbEvent.Parse(line));
-        return new GdbTranscript(events, process.ExitCode, await errors.ConfigureAwait(false), overran, "host-inject");
+        return Task.FromResult(new GdbTranscript(events, run.ExitCode, run.Errors, run.Overran, "host-inject"));
     }
 
     private static void AddArguments(IList<string> arguments, GdbCall call)
