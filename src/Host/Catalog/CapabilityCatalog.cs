@@ -30,7 +30,7 @@ internal sealed class CapabilityCatalog
             // A folder given by the user may be one plugin's own folder rather than a folder of them.
             IEnumerable<string> pluginFolders = origin != "built-in" && Directory.GetFiles(root, "*.dll").Length > 0
                 ? [root]
-                : Directory.GetDirectories(root).Order(StringComparer.Ordinal);
+                : SortedSubfolders(root);
             foreach (var folder in pluginFolders)
             {
                 foreach (var entry in PluginAssemblyLoader.Load(folder, origin))
@@ -46,5 +46,13 @@ internal sealed class CapabilityCatalog
             }
         }
         return new CapabilityCatalog(entries, warnings);
+    }
+
+    // Array.Sort, not LINQ's Order: its sorter is compiled at run time on first use, on every run.
+    private static string[] SortedSubfolders(string root)
+    {
+        var folders = Directory.GetDirectories(root);
+        Array.Sort(folders, StringComparer.Ordinal);
+        return folders;
     }
 }
