@@ -23,6 +23,21 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_usage_error_after_a_valid_pid_leaves_no_session_and_an_untouched_target()
+    {
+        // The attach begins before the command line is parsed; a command that then fails to parse
+        // must undo it.
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
+
+        var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString(), "--format", "yaml");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("'yaml' not recognized", result.Stderr);
+        result.AssertNoFilesLeft();
+        await target.AssertUnharmedAsync();
+    }
+
+    [Fact]
     public async Task A_pid_with_no_process_is_not_found()
     {
         var result = await HostRun.RunAsync("run", "stackdump", "--pid", "4194000");

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Host.Abstractions;
 using Host.Catalog;
-using Host.Injection.Gdb;
+using Host.Injection;
 using Host.Recipes;
 
 namespace Host.Cli;
@@ -20,15 +20,15 @@ internal static class HostApplication
         // terminal layer: 10 ms of every run.)
         using var ctrlC = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; interrupt.Cancel(); });
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupt.Cancel(); });
-        // gdb's start-up overlaps with ours; unused, it quits without touching anything.
-        await using var gdb = GdbPrestart.ForArguments(args);
+        var early = EarlyArguments.Of(args);
+        // The attach begins while the plugins load; unused, it is undone at the end.
+        await using var headStart = HeadStart.For(args, early.Pid);
         try
         {
-            var early = EarlyArguments.Of(args);
             var catalog = CapabilityCatalog.Discover(PluginFolders.All(early.PluginDirectories));
             var recipePath = early.RunName is { } name && RecipeCatalog.IsPath(name) ? name : null;
             var recipes = RecipeCatalog.Discover(RecipeFolders.All(), catalog.Entries.Select(e => e.Name).ToHashSet(), recipePath);
-            var root = BuildRoot(catalog, recipes, gdb);
+            var root = BuildRoot(catalog, recipes, headStart);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
                 return UsageError(parse, catalog, args);
@@ -55,7 +55,7 @@ internal static class HostApplication
         }
     }
 
-    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, PendingGdb? gdb)
+    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, HeadStart headStart)
     {
         var root = new RootCommand("host: attach to a running CPython process and look inside it, without restarting it.");
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces of errors)", Recursive = true };
@@ -65,7 +65,7 @@ internal static class HostApplication
             Description = "Also load plugins from this folder (after the built-in, user and HOST_PLUGIN_PATH folders); may be repeated",
             Recursive = true,
         });
-        root.Subcommands.Add(RunCommandFactory.Create(catalog, recipes, verbose, gdb));
+        root.Subcommands.Add(RunCommandFactory.Create(catalog, recipes, verbose, headStart));
         root.Subcommands.Add(ListCommand.Create(catalog, recipes));
         root.Subcommands.Add(PsCommand.Create());
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));
