@@ -29,8 +29,32 @@ internal sealed class HeadStart : IAsyncDisposable
     public static HeadStart For(IReadOnlyList<string> args, int? pid)
     {
         var gdb = GdbPrestart.ForArguments(args);
-        var target = pid is > 0 ? Task.Run(() => Prepare(pid.Value)) : null;
+        var target = pid is > 0 ? Start(pid.Value) : null;
         return new HeadStart(pid ?? 0, target, gdb);
+    }
+
+    // A thread of its own: the first Task.Run would first start the thread pool, which costs
+    // more on this thread than the work saves.
+    private static Task<PreparedTarget> Start(int pid)
+    {
+        var done = new TaskCompletionSource<PreparedTarget>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(Prepare(pid));
+            }
+            catch (Exception error)
+            {
+                done.SetException(error);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "attach head start",
+        };
+        thread.Start();
+        return done.Task;
     }
 
     public PendingGdb? TakeGdb() => Interlocked.Exchange(ref _gdb, null);
