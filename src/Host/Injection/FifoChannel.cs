@@ -12,6 +12,13 @@ namespace Host.Injection;
 internal sealed class FifoChannel : IChannel
 {
     private const int PollSliceMs = 100;
+
+    // The first wait for the target's reply is made on the caller's thread, briefly; after it, only
+    // data already there is read on the caller's thread, and waits go to the thread pool, so that a
+    // reader running in the background never holds up its caller. A quick payload's whole reply is
+    // then read without any await really yielding: the first one that does costs a run ~15 ms
+    // (the thread pool starts, and every async method up the stack has its continuation compiled).
+    private const int FirstWaitMs = 30;
     private const int PipeBytes = 1 << 20;
     private readonly string _hostPath;
     private readonly Func<bool> _targetAlive;
@@ -38,10 +45,14 @@ internal sealed class FifoChannel : IChannel
         var connected = false;
         var openDeadline = DateTime.UtcNow + openTimeout;
         var buffer = new byte[PipeBytes];
+        var firstWait = true;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (count, hangUp) = await Task.Run(() => ReadSlice(buffer), CancellationToken.None).ConfigureAwait(false);
+            var (count, hangUp) = ReadSlice(buffer, firstWait ? FirstWaitMs : 0);
+            firstWait = false;
+            if (count == 0 && !hangUp)
+                (count, hangUp) = await Task.Run(() => ReadSlice(buffer, PollSliceMs), CancellationToken.None).ConfigureAwait(false);
             if (count > 0)
             {
                 connected = true;
@@ -78,11 +89,11 @@ internal sealed class FifoChannel : IChannel
     private static CapabilityException Exited() =>
         new(ExitCodes.TargetNotFound, "the target process exited before it sent all its results", "nothing is left to inspect");
 
-    /// <summary>Waits up to one poll slice; returns bytes read (0 for none) and whether the writer hung up.</summary>
-    private unsafe (int Count, bool HangUp) ReadSlice(byte[] buffer)
+    /// <summary>Waits up to waitMs; returns bytes read (0 for none) and whether the writer hung up.</summary>
+    private unsafe (int Count, bool HangUp) ReadSlice(byte[] buffer, int waitMs)
     {
         var poll = new Libc.PollFd { Fd = _fd, Events = Libc.POLLIN };
-        var ready = Libc.Poll(&poll, 1, PollSliceMs);
+        var ready = Libc.Poll(&poll, 1, waitMs);
         if (ready <= 0)
             return (0, false);
         if ((poll.Revents & Libc.POLLIN) != 0)
