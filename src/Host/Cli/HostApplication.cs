@@ -26,9 +26,14 @@ internal static class HostApplication
         try
         {
             var catalog = CapabilityCatalog.Discover(PluginFolders.All(early.PluginDirectories));
+            // `host run NAME` of a capability needs no recipe (a capability hides a recipe of its
+            // name) and no other command: building them all would cost every run milliseconds.
+            var only = early.RunName is { } runName ? catalog.Runnable.FirstOrDefault(e => e.Name == runName) : null;
             var recipePath = early.RunName is { } name && RecipeCatalog.IsPath(name) ? name : null;
-            var recipes = RecipeCatalog.Discover(RecipeFolders.All(), catalog.Entries.Select(e => e.Name).ToHashSet(), recipePath);
-            var root = BuildRoot(catalog, recipes, headStart);
+            var recipes = only is not null
+                ? RecipeCatalog.None
+                : RecipeCatalog.Discover(RecipeFolders.All(), catalog.Entries.Select(e => e.Name).ToHashSet(), recipePath);
+            var root = BuildRoot(catalog, recipes, headStart, only);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
                 return UsageError(parse, catalog, args);
@@ -55,7 +60,7 @@ internal static class HostApplication
         }
     }
 
-    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, HeadStart headStart)
+    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, HeadStart headStart, CatalogEntry? only)
     {
         var root = new RootCommand("host: attach to a running CPython process and look inside it, without restarting it.");
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces of errors)", Recursive = true };
@@ -65,7 +70,9 @@ internal static class HostApplication
             Description = "Also load plugins from this folder (after the built-in, user and HOST_PLUGIN_PATH folders); may be repeated",
             Recursive = true,
         });
-        root.Subcommands.Add(RunCommandFactory.Create(catalog, recipes, verbose, headStart));
+        root.Subcommands.Add(RunCommandFactory.Create(only is null ? catalog.Runnable : [only], catalog, recipes, verbose, headStart));
+        if (only is not null)
+            return root;
         root.Subcommands.Add(ListCommand.Create(catalog, recipes));
         root.Subcommands.Add(PsCommand.Create());
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));

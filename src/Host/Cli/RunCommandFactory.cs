@@ -11,10 +11,10 @@ namespace Host.Cli;
 /// <summary>Builds `host run NAME` for every capability in the catalog, with its own options.</summary>
 internal static class RunCommandFactory
 {
-    public static Command Create(CapabilityCatalog catalog, RecipeCatalog recipes, Option<bool> verbose, HeadStart? headStart)
+    public static Command Create(IEnumerable<CatalogEntry> capabilities, CapabilityCatalog catalog, RecipeCatalog recipes, Option<bool> verbose, HeadStart? headStart)
     {
         var run = new Command("run", "Run a capability or a Lua recipe against a Python process (host list shows them all)");
-        foreach (var entry in catalog.Runnable)
+        foreach (var entry in capabilities)
             run.Subcommands.Add(CreateFor(entry, verbose, headStart));
         foreach (var recipe in recipes.Recipes)
             run.Subcommands.Add(RecipeCommandFactory.Create(recipe, catalog, recipes, verbose, headStart));

@@ -13,6 +13,9 @@ internal sealed class RecipeCatalog
         Warnings = warnings;
     }
 
+    /// <summary>No recipes: for a command that runs a capability.</summary>
+    public static RecipeCatalog None { get; } = new([], [], []);
+
     public IReadOnlyList<Recipe> Recipes { get; }
 
     /// <summary>The recipe folders that exist, searched by a recipe's require().</summary>
