@@ -437,9 +437,9 @@ static int choose_thread(struct saved_state *saved, int only_tid, char *how, siz
 
 /* ---- the steps -------------------------------------------------------------------------- */
 
-static int call_named(int tid, struct saved_state *saved, const char *function, const struct argument *args, int nargs, long *result)
+static int call_named(int tid, struct saved_state *saved, const char *function, const struct argument *args, int nargs, long *result, int libc_first)
 {
-    uint64_t address = resolve_symbol(pid, function);
+    uint64_t address = resolve_symbol(pid, function, libc_first);
     if (!address) {
         emit_error("call", function, "No symbol \"%s\" in the target", function);
         return -1;
@@ -453,22 +453,22 @@ static int start_agent(int tid, struct saved_state *saved, const char *agent, co
 {
     long address = 0, handle = 0;
     struct argument lookup[2] = {{0, 0, NULL}, {1, 0, symbol}};
-    if (call_named(tid, saved, "dlsym", lookup, 2, &address) != 0)
+    if (call_named(tid, saved, "dlsym", lookup, 2, &address, 1) != 0)
         return -1;
     if (address == 0) {
         struct argument open_args[2] = {{1, 0, agent}, {0, 258 /* RTLD_NOW | RTLD_GLOBAL */, NULL}};
-        if (call_named(tid, saved, "dlopen", open_args, 2, &handle) != 0)
+        if (call_named(tid, saved, "dlopen", open_args, 2, &handle, 1) != 0)
             return -1;
         if (handle == 0) {
             long text = 0;
             char error[512] = "unknown error";
-            if (call_named(tid, saved, "dlerror", NULL, 0, &text) == 0 && text)
+            if (call_named(tid, saved, "dlerror", NULL, 0, &text, 1) == 0 && text)
                 read_string((uint64_t)text, error, sizeof error);
             emit_error("call", "start-agent", "dlopen of the agent failed: %s", error);
             return -1;
         }
         lookup[0].number = handle;
-        if (call_named(tid, saved, "dlsym", lookup, 2, &address) != 0)
+        if (call_named(tid, saved, "dlsym", lookup, 2, &address, 1) != 0)
             return -1;
         if (address == 0) {
             emit_error("call", "start-agent", "the agent library does not export %s", symbol);
@@ -572,7 +572,7 @@ int main(int argc, char **argv)
                 args[a].number = args[a].is_string ? 0 : strtol(arg + 2, NULL, 0);
             }
             long value = 0;
-            failed = call_named(tid, &saved, function, args, nargs, &value) != 0;
+            failed = call_named(tid, &saved, function, args, nargs, &value, 0) != 0;
             if (!failed) {
                 char text[4096];
                 int is_string = strcmp(returns, "string") == 0;

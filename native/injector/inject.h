@@ -7,7 +7,9 @@ long now_ms(void);
 void emit_error(const char *kind, const char *function, const char *format, ...);
 
 /* modules.c: the target's mapped ELF files and their symbols. */
-uint64_t resolve_symbol(int pid, const char *name);
+/* The address of an exported function, looked up in the order the target's modules are mapped (as the
+ * dynamic linker does); with libc_first, in the modules already read while unwinding first. */
+uint64_t resolve_symbol(int pid, const char *name, int libc_first);
 /* The names of the function containing address (its aliases too: read, __read, __libc_read...). */
 int symbols_at(int pid, uint64_t address, const char **names, int max);
 

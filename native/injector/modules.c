@@ -150,17 +150,32 @@ static void load_module(int pid, struct module *m)
     qsort(m->symbols, m->count, sizeof *m->symbols, by_address);
 }
 
-uint64_t resolve_symbol(int pid, const char *name)
+static uint64_t exported_address(const struct module *m, const char *name)
+{
+    for (size_t k = 0; k < m->count; k++)
+        if (m->symbols[k].exported && strcmp(m->symbols[k].name, name) == 0)
+            return m->bias + m->symbols[k].address;
+    return 0;
+}
+
+uint64_t resolve_symbol(int pid, const char *name, int libc_first)
 {
     if (module_count < 0)
         read_maps(pid);
+    /* The C library, where dlopen and dlsym live, is on every stack, so it has been read while
+     * unwinding; looking there first spares reading the symbol tables of every module mapped before it. */
+    for (int i = 0; libc_first && i < module_count; i++) {
+        uint64_t address = modules[i].loaded ? exported_address(&modules[i], name) : 0;
+        if (address)
+            return address;
+    }
     for (int i = 0; i < module_count; i++) {
         struct module *m = &modules[i];
         if (!m->loaded)
             load_module(pid, m);
-        for (size_t k = 0; k < m->count; k++)
-            if (m->symbols[k].exported && strcmp(m->symbols[k].name, name) == 0)
-                return m->bias + m->symbols[k].address;
+        uint64_t address = exported_address(m, name);
+        if (address)
+            return address;
     }
     return 0;
 }
