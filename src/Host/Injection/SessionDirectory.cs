@@ -108,11 +108,30 @@ internal sealed class SessionDirectory : IDisposable
     {
         try
         {
-            Directory.Delete(HostPath, recursive: true);
+            // The session holds files only; a recursive delete's directory walker is compiled at
+            // run time on first use, which every run would pay at its very end.
+            foreach (var file in Directory.GetFiles(HostPath))
+                File.Delete(file);
+            Directory.Delete(HostPath, recursive: false);
+        }
+        catch (IOException) when (Directory.Exists(HostPath))
+        {
+            RemoveTree();
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             // Already gone (the target's namespace vanished with it) or unreachable: nothing to do.
+        }
+    }
+
+    private void RemoveTree()
+    {
+        try
+        {
+            Directory.Delete(HostPath, recursive: true);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
         }
     }
 }
