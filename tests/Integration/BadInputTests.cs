@@ -25,8 +25,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task A_usage_error_after_a_valid_pid_leaves_no_session_and_an_untouched_target()
     {
-        // The attach begins before the command line is parsed; a command that then fails to parse
-        // must undo it.
+        // Nothing may be made or touched before the whole command line is known to be valid.
         await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
 
         var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString(), "--format", "yaml");

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Host.Abstractions;
 using Host.Catalog;
-using Host.Injection;
+using Host.Injection.Gdb;
 using Host.Recipes;
 
 namespace Host.Cli;
@@ -20,11 +20,11 @@ internal static class HostApplication
         // terminal layer: 10 ms of every run.)
         using var ctrlC = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; interrupt.Cancel(); });
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupt.Cancel(); });
-        var early = EarlyArguments.Of(args);
-        // The attach begins while the plugins load; unused, it is undone at the end.
-        await using var headStart = HeadStart.For(args, early.Pid);
+        // gdb's start-up overlaps with ours; unused, it quits without touching anything.
+        await using var gdb = GdbPrestart.ForArguments(args);
         try
         {
+            var early = EarlyArguments.Of(args);
             var catalog = CapabilityCatalog.Discover(PluginFolders.All(early.PluginDirectories));
             // `host run NAME` of a capability needs no recipe (a capability hides a recipe of its
             // name) and no other command: building them all would cost every run milliseconds.
@@ -33,7 +33,7 @@ internal static class HostApplication
             var recipes = only is not null
                 ? RecipeCatalog.None
                 : RecipeCatalog.Discover(RecipeFolders.All(), catalog.Entries.Select(e => e.Name).ToHashSet(), recipePath);
-            var root = BuildRoot(catalog, recipes, headStart, only);
+            var root = BuildRoot(catalog, recipes, gdb, only);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
                 return UsageError(parse, catalog, args);
@@ -60,7 +60,7 @@ internal static class HostApplication
         }
     }
 
-    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, HeadStart headStart, CatalogEntry? only)
+    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, PendingGdb? gdb, CatalogEntry? only)
     {
         var root = new RootCommand("host: attach to a running CPython process and look inside it, without restarting it.");
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces of errors)", Recursive = true };
@@ -70,7 +70,7 @@ internal static class HostApplication
             Description = "Also load plugins from this folder (after the built-in, user and HOST_PLUGIN_PATH folders); may be repeated",
             Recursive = true,
         });
-        root.Subcommands.Add(RunCommandFactory.Create(only is null ? catalog.Runnable : [only], catalog, recipes, verbose, headStart));
+        root.Subcommands.Add(RunCommandFactory.Create(only is null ? catalog.Runnable : [only], catalog, recipes, verbose, gdb));
         if (only is not null)
             return root;
         root.Subcommands.Add(ListCommand.Create(catalog, recipes));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Host.Abstractions;
 using Host.Catalog;
-using Host.Injection;
 using Host.Injection.Gdb;
 using Host.Output;
 using Host.Recipes;
@@ -11,17 +10,17 @@ namespace Host.Cli;
 /// <summary>Builds `host run NAME` for every capability in the catalog, with its own options.</summary>
 internal static class RunCommandFactory
 {
-    public static Command Create(IEnumerable<CatalogEntry> capabilities, CapabilityCatalog catalog, RecipeCatalog recipes, Option<bool> verbose, HeadStart? headStart)
+    public static Command Create(IEnumerable<CatalogEntry> capabilities, CapabilityCatalog catalog, RecipeCatalog recipes, Option<bool> verbose, PendingGdb? prestarted)
     {
         var run = new Command("run", "Run a capability or a Lua recipe against a Python process (host list shows them all)");
         foreach (var entry in capabilities)
-            run.Subcommands.Add(CreateFor(entry, verbose, headStart));
+            run.Subcommands.Add(CreateFor(entry, verbose, prestarted));
         foreach (var recipe in recipes.Recipes)
-            run.Subcommands.Add(RecipeCommandFactory.Create(recipe, catalog, recipes, verbose, headStart));
+            run.Subcommands.Add(RecipeCommandFactory.Create(recipe, catalog, recipes, verbose, prestarted));
         return run;
     }
 
-    private static Command CreateFor(CatalogEntry entry, Option<bool> verbose, HeadStart? headStart)
+    private static Command CreateFor(CatalogEntry entry, Option<bool> verbose, PendingGdb? prestarted)
     {
         var capability = entry.Capability!;
         var command = new Command(capability.Name, capability.Description);
@@ -35,11 +34,11 @@ internal static class RunCommandFactory
             own[descriptor.Name] = option;
             command.Options.Add(option);
         }
-        command.SetAction((parse, cancellationToken) => RunAsync(entry, parse, common, own, parse.GetValue(verbose), headStart, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(entry, parse, common, own, parse.GetValue(verbose), prestarted, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CatalogEntry entry, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, HeadStart? headStart, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CatalogEntry entry, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, PendingGdb? prestarted, CancellationToken cancellationToken)
     {
         var capability = entry.Capability!;
         var progress = new TerminalProgress(verbose);
@@ -50,7 +49,7 @@ internal static class RunCommandFactory
         var output = OpenOutput(outputPath);
         try
         {
-            var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout, headStart: headStart), output, progress, timeout);
+            var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout, prestarted: prestarted), output, progress, timeout);
             var exitCode = await PluginFailure.GuardAsync(entry, () => capability.RunAsync(context, cancellationToken), timeout + TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             progress.Report("finished");
             return exitCode;

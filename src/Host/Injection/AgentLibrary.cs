@@ -11,9 +11,6 @@ internal sealed record AgentLibrary(string Path, string EntryPoint)
 {
     private const int IdLength = 16;
 
-    /// <summary>The agent's name in a session directory.</summary>
-    public const string FileInSession = "libhostagent.so";
-
     public static AgentLibrary Find(string? path = null)
     {
         path ??= System.IO.Path.Combine(AppContext.BaseDirectory, "libhostagent.so");

@@ -1,5 +1,4 @@
 using Host.Abstractions;
-using Host.Processes;
 
 namespace Host.Injection;
 
@@ -29,17 +28,7 @@ internal sealed class SessionDirectory : IDisposable
     /// <summary>The same directory as the target sees it.</summary>
     public string TargetPath { get; }
 
-    /// <summary>A session directory for this target: given to its user and group, in its own /tmp.</summary>
-    public static SessionDirectory ForTarget(TargetProcess target)
-    {
-        var gid = ProcFs.StatusNumber(target.Pid, "Gid") ?? target.Uid;
-        var mine = ProcFs.MountNamespace("self");
-        var theirs = ProcFs.MountNamespace(target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var same = mine is null || theirs is null || mine == theirs;
-        return Create(target, gid, same);
-    }
-
-    private static SessionDirectory Create(TargetProcess target, int targetGid, bool sameMountNamespace)
+    public static SessionDirectory Create(TargetProcess target, int targetGid, bool sameMountNamespace)
     {
         var name = $"host-{Environment.ProcessId}-{RandomHex.Of(8)}";
         var targetTmp = "/tmp";

@@ -4,9 +4,9 @@ using Host.Processes;
 namespace Host.Injection.Gdb;
 
 /// <summary>The injection primitives on top of gdb. Each primitive is one short attach-call-detach.</summary>
-internal sealed class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibrary agent, TimeSpan timeout, SessionDirectory? session = null) : ITarget
+internal sealed class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibrary agent, TimeSpan timeout) : ITarget
 {
-    private SessionDirectory? _session = session;
+    private SessionDirectory? _session;
 
     public TargetProcess Process { get; } = process;
 
@@ -63,8 +63,8 @@ internal sealed class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibra
         var session = Session();
         session.WriteText("payload.py", EmbeddedFile.Read("prelude.py") + "\n# --- " + payload.Name + " ---\n" + payload.Source);
         session.WriteText("params.json", payload.ParametersJson);
-        session.CopyOnce(agent.Path, AgentLibrary.FileInSession);
-        var start = GdbCall.StartAgent(session.TargetFile(AgentLibrary.FileInSession), agent.EntryPoint, session.TargetPath);
+        session.CopyOnce(agent.Path, "libhostagent.so");
+        var start = GdbCall.StartAgent(session.TargetFile("libhostagent.so"), agent.EntryPoint, session.TargetPath);
         var transcript = await gdb.RunAsync(Process.Pid, [start], timeout).ConfigureAwait(false);
         var result = GdbOutcome.Check(transcript, Process, timeout).Single();
         var status = result.Value?.GetInt32() ?? -100;
@@ -81,7 +81,17 @@ internal sealed class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibra
         _ => new(ExitCodes.Failed, $"the agent refused to start (status {status})"),
     };
 
-    private SessionDirectory Session() => _session ??= SessionDirectory.ForTarget(Process);
+    private SessionDirectory Session()
+    {
+        if (_session is not null)
+            return _session;
+        var gid = ProcFs.StatusNumber(Process.Pid, "Gid") ?? Process.Uid;
+        var mine = ProcFs.MountNamespace("self");
+        var theirs = ProcFs.MountNamespace(Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var same = mine is null || theirs is null || mine == theirs;
+        _session = SessionDirectory.Create(Process, gid, same);
+        return _session;
+    }
 
     public ValueTask DisposeAsync()
     {
