@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <elf.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,25 @@ typedef struct { unw_word_t opaque[127]; } unw_cursor_t;
 typedef void *unw_addr_space_t;
 #define UNW_REG_IP 16
 #define UNW_CACHE_GLOBAL 1
+
+/* libunwind's unw_accessors_t: find_proc_info, put_unwind_info, get_dyn_info_list_addr, access_mem,
+ * then more; newer versions append members, so the copy takes the size of libunwind's own. */
+#define ACCESSOR_ACCESS_MEM 3
+#define ACCESSOR_COPY 16
+typedef int (*access_mem_t)(unw_addr_space_t, unw_word_t, unw_word_t *, int, void *);
+
+static void *accessors[ACCESSOR_COPY];
+static access_mem_t ptrace_access_mem;
+
+/* Reads through the page cache, writes (and what it cannot read) through ptrace. */
+static int cached_access_mem(unw_addr_space_t space, unw_word_t address, unw_word_t *value, int write, void *arg)
+{
+    if (write)
+        remote_memory_forget(address);
+    else if (remote_memory_read_word(address, value) == 0)
+        return 0;
+    return ptrace_access_mem(space, address, value, write, arg);
+}
 
 static struct {
     void *accessors;
@@ -73,7 +93,19 @@ int load_unwinder(void)
     if (!unw.accessors || !unw.upt_create || !unw.upt_destroy || !unw.create_addr_space
         || !unw.init_remote || !unw.step || !unw.get_reg)
         return -1;
-    unw.space = unw.create_addr_space(unw.accessors, 0);
+    /* The page cache goes in front of ptrace's reads where libunwind's accessor table has the
+     * expected shape; otherwise libunwind's own accessors are used as they are. */
+    void *chosen = unw.accessors;
+    Dl_info where;
+    const Elf64_Sym *symbol = NULL;
+    if (dladdr1(unw.accessors, &where, (void **)&symbol, RTLD_DL_SYMENT) && symbol
+        && symbol->st_size >= (ACCESSOR_ACCESS_MEM + 1) * sizeof(void *) && symbol->st_size <= sizeof accessors) {
+        memcpy(accessors, unw.accessors, symbol->st_size);
+        ptrace_access_mem = (access_mem_t)accessors[ACCESSOR_ACCESS_MEM];
+        accessors[ACCESSOR_ACCESS_MEM] = (void *)cached_access_mem;
+        chosen = accessors;
+    }
+    unw.space = unw.create_addr_space(chosen, 0);
     if (!unw.space)
         return -1;
     if (unw.set_caching_policy)
@@ -91,6 +123,7 @@ int stack_is_safe(int pid, int tid, char *unsafe, size_t unsafe_size)
 {
     if (!unw.space)
         return STACK_UNWINDER_MISSING;
+    remote_memory_reset(pid);
     void *context = unw.upt_create(tid);
     if (!context)
         return STACK_UNSAFE;
