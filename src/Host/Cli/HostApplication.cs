@@ -28,8 +28,9 @@ internal static class HostApplication
             var catalog = CapabilityCatalog.Discover(PluginFolders.All(early.PluginDirectories));
             // `host run NAME` of a capability needs no recipe (a capability hides a recipe of its
             // name) and no other command: building them all would cost every run milliseconds.
-            var only = early.RunName is { } runName ? catalog.Runnable.FirstOrDefault(e => e.Name == runName) : null;
-            var recipePath = early.RunName is { } name && RecipeCatalog.IsPath(name) ? name : null;
+            var runName = early.RunName;
+            var only = runName is null ? null : catalog.Runnable.FirstOrDefault(e => e.Name == runName);
+            var recipePath = runName is not null && RecipeCatalog.IsPath(runName) ? runName : null;
             var recipes = only is not null
                 ? RecipeCatalog.None
                 : RecipeCatalog.Discover(RecipeFolders.All(), catalog.Entries.Select(e => e.Name).ToHashSet(), recipePath);

@@ -15,29 +15,37 @@ namespace Host.Injection.Ptrace;
 /// </remarks>
 internal static unsafe partial class InjectorProcess
 {
-    public sealed record Result(string Output, string Errors, int ExitCode, bool Overran, bool Finished);
+    public sealed record Result(string Output, string Errors, int ExitCode, bool Overran, bool Finished, bool Started = true)
+    {
+        public static Result NotStarted(string why) => new("", why, -1, Overran: false, Finished: true, Started: false);
+    }
 
     /// <summary>
     /// Starts program and reads its output until it exits. A run that passes softLimit is marked
     /// Overran and still waited for (it never stops half-way through a call in the target), up to
-    /// hardLimit; past that it is left to finish on its own and Finished is false.
+    /// hardLimit; past that it is left to finish on its own and Finished is false. A program that
+    /// cannot be started (a noexec mount, say) gives Started false and the reason in Errors.
     /// </summary>
     public static Result Run(string program, IReadOnlyList<string> arguments, TimeSpan softLimit, TimeSpan hardLimit)
     {
         var stdout = Pipe();
         var stderr = Pipe();
-        int pid;
         try
         {
-            pid = Spawn(program, arguments, stdout[1], stderr[1]);
-        }
-        finally
-        {
-            Libc.Close(stdout[1]);
-            Libc.Close(stderr[1]);
-        }
-        try
-        {
+            int pid;
+            try
+            {
+                pid = Spawn(program, arguments, stdout[1], stderr[1]);
+            }
+            catch (IOException error)
+            {
+                return Result.NotStarted(error.Message);
+            }
+            finally
+            {
+                Libc.Close(stdout[1]);
+                Libc.Close(stderr[1]);
+            }
             var output = new MemoryStream();
             var errors = new MemoryStream();
             var start = Environment.TickCount64;

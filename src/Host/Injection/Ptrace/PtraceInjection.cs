@@ -56,6 +56,9 @@ internal static class PtraceInjection
             AddArguments(arguments, call);
         // It never stops half-way through a call, so a late one is waited for, not killed.
         var run = InjectorProcess.Run(program, arguments, timeout + Grace, timeout + Grace + TimeSpan.FromSeconds(60));
+        // It never touched the target: gdb, which can do the same, is asked instead.
+        if (!run.Started)
+            return Task.FromResult(new GdbTranscript([new GdbEvent("error", "unavailable", $"host-inject could not be started: {run.Errors}")], -1, run.Errors, Overran: false, Injector: "host-inject"));
         if (!run.Finished)
             return Task.FromResult(new GdbTranscript([], -1, "", Overran: true, Injector: "host-inject"));
         var events = new List<GdbEvent>();
