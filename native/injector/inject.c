@@ -391,7 +391,7 @@ static int by_rank(const void *a, const void *b)
 }
 
 /* Stops a thread at a safe point and saves its state: its tid, 0 if none, -1 not permitted. */
-static int choose_thread(struct saved_state *saved, int only_tid, char *how, size_t how_size)
+static int choose_thread(struct saved_state *saved, int only_tid, char *how, size_t how_size, char *why, size_t why_size)
 {
     static int tids[4096];
     static struct candidate candidates[4096];
@@ -422,6 +422,9 @@ static int choose_thread(struct saved_state *saved, int only_tid, char *how, siz
             release_thread(tid);
             return -3;
         }
+        size_t used = strlen(why);
+        if (verdict != STACK_SAFE && used + 1 < why_size)
+            snprintf(why + used, why_size - used, "%sthread %d: %s", used ? "; " : "", tid, unsafe);
         if (verdict == STACK_SAFE && save_state(tid, saved) == 0) {
             const char *blocked = blocking_name(candidates[i].syscall);
             if (blocked)
@@ -516,8 +519,8 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     struct saved_state saved;
-    char how[128];
-    int tid = choose_thread(&saved, 0, how, sizeof how);
+    char how[128], why[512] = "";
+    int tid = choose_thread(&saved, 0, how, sizeof how, why, sizeof why);
     if (tid == -1) {
         emit_error("attach", NULL, "ptrace: Operation not permitted.");
         return 1;
@@ -531,7 +534,7 @@ int main(int argc, char **argv)
         return 3;
     }
     if (tid == 0) {
-        emit_error("no-safe-point", NULL, "no thread was at a safe point");
+        emit_error("no-safe-point", NULL, "no thread was at a safe point (%s)", why[0] ? why : "no thread could be stopped");
         return 3;
     }
     printf("{\"event\": \"safe-point\", \"tid\": %d, \"how\": ", tid);
@@ -547,7 +550,8 @@ int main(int argc, char **argv)
             if (!failed && status == AGENT_NEEDS_MAIN_THREAD && tid != pid) {
                 /* Python 2 without threads: the GIL must be created on the main thread. */
                 release_thread(tid);
-                tid = choose_thread(&saved, pid, how, sizeof how);
+                why[0] = 0;
+                tid = choose_thread(&saved, pid, how, sizeof how, why, sizeof why);
                 if (tid <= 0) {
                     tid = 0;
                 } else {

@@ -1,8 +1,10 @@
 /*
  * The target's mapped ELF files, read from /proc/PID/maps and from the files themselves (through
- * /proc/PID/root, so a target in another mount namespace is read correctly), and their function
- * symbols from .symtab and .dynsym: to find the functions to call, and to name stack frames the
- * way gdb does without debug info (the nearest preceding function symbol).
+ * /proc/PID/root, so a target under another root or in another mount namespace is read correctly),
+ * and their function symbols from .symtab and .dynsym: to find the functions to call, and to name
+ * stack frames the way gdb does without debug info (the nearest preceding function symbol).
+ * A file is used only if it is the very one mapped (same device and inode): a library replaced on
+ * disk since the target loaded it would give wrong addresses, and calling one would crash it.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "inject.h"
@@ -25,7 +28,10 @@ struct symbol {
 struct module {
     char path[512];
     uint64_t start, end; /* the span of all its mappings */
+    uint64_t image;      /* where its file offset 0 (the ELF header) is mapped, or 0 */
     uint64_t bias;
+    unsigned long long inode;
+    unsigned device_major, device_minor;
     int loaded;
     struct symbol *symbols;
     size_t count;
@@ -44,8 +50,13 @@ static void read_maps(int pid)
         return;
     while (fgets(line, sizeof line, f)) {
         unsigned long start, end, offset;
+        unsigned major = 0, minor = 0;
+        unsigned long long inode = 0;
         char perms[8], file[600] = "";
-        if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %599[^\n]", &start, &end, perms, &offset, file) < 4 || file[0] != '/')
+        if (sscanf(line, "%lx-%lx %7s %lx %x:%x %llu %599[^\n]", &start, &end, perms, &offset, &major, &minor, &inode, file) < 7)
+            continue;
+        /* Files, and the kernel's vDSO (an ELF image with unwind tables, but no file). */
+        if (file[0] != '/' && strcmp(file, "[vdso]") != 0)
             continue;
         struct module *m = NULL;
         for (int i = 0; i < module_count; i++)
@@ -58,10 +69,15 @@ static void read_maps(int pid)
             memset(m, 0, sizeof *m);
             snprintf(m->path, sizeof m->path, "%s", file);
             m->start = start;
+            m->inode = inode;
+            m->device_major = major;
+            m->device_minor = minor;
             m->bias = offset == 0 ? start : 0;
         }
         if (offset == 0 && m->bias == 0)
             m->bias = start;
+        if (offset == 0 && m->image == 0)
+            m->image = start;
         if (start < m->start)
             m->start = start;
         if (end > m->end)
@@ -100,21 +116,33 @@ static void add_symbols(struct module *m, const unsigned char *image, size_t siz
     }
 }
 
+static int is_mapped_file(const struct module *m, int fd, struct stat *st)
+{
+    return fstat(fd, st) == 0 && st->st_size >= (off_t)sizeof(Elf64_Ehdr) && st->st_ino == m->inode
+           && major(st->st_dev) == m->device_major && minor(st->st_dev) == m->device_minor;
+}
+
 static void load_module(int pid, struct module *m)
 {
     m->loaded = 1;
-    char path[700];
-    snprintf(path, sizeof path, "/proc/%d/root%s", pid, m->path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        fd = open(m->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (m->path[0] != '/')
         return;
+    /* maps names a file as host-inject sees it when it can (a chroot under our root), else as the
+     * target sees it (a container's own root): whichever is the mapped file itself. */
+    char rooted[700];
+    snprintf(rooted, sizeof rooted, "/proc/%d/root%s", pid, m->path);
+    const char *paths[] = {m->path, rooted};
+    int fd = -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-        close(fd);
-        return;
+    for (int i = 0; i < 2 && fd < 0; i++) {
+        fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+        if (fd >= 0 && !is_mapped_file(m, fd, &st)) {
+            close(fd);
+            fd = -1;
+        }
     }
+    if (fd < 0)
+        return;
     size_t size = (size_t)st.st_size;
     /* Mapped for good: symbol names point into it. */
     const unsigned char *image = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -205,4 +233,20 @@ int symbols_at(int pid, uint64_t address, const char **names, int max)
         return count;
     }
     return 0;
+}
+
+int module_at(int pid, uint64_t address, uint64_t *start, uint64_t *end, uint64_t *image)
+{
+    if (module_count < 0)
+        read_maps(pid);
+    for (int i = 0; i < module_count; i++) {
+        const struct module *m = &modules[i];
+        if (address >= m->start && address < m->end && m->image != 0) {
+            *start = m->start;
+            *end = m->end;
+            *image = m->image;
+            return 0;
+        }
+    }
+    return -1;
 }

@@ -52,3 +52,19 @@ void remote_memory_forget(uint64_t address)
     if (cache[slot].page == page)
         cache[slot].valid = 0;
 }
+
+int remote_memory_read(uint64_t address, void *buffer, size_t size)
+{
+    unsigned char *out = buffer;
+    while (size > 0) {
+        uint64_t word, aligned = address & ~(uint64_t)7;
+        if (remote_memory_read_word(aligned, &word) != 0)
+            return -1;
+        size_t skip = (size_t)(address - aligned), n = 8 - skip < size ? 8 - skip : size;
+        memcpy(out, (unsigned char *)&word + skip, n);
+        out += n;
+        address += n;
+        size -= n;
+    }
+    return 0;
+}

@@ -3,7 +3,8 @@
  * that host runs, through gdb, where libunwind is missing) and looks for frames that may hold a
  * lock the agent's dlopen and pthread_create need: the allocator, the dynamic loader, thread
  * creation, fork. The names and the rule are those of the gdb driver (gdb_driver.py), including
- * HOST_EXTRA_UNSAFE_FRAMES.
+ * HOST_EXTRA_UNSAFE_FRAMES. Unwind rules come from the target's memory (unwind_tables.c), and a
+ * stack counts as safe only when every frame of it was unwound by its rules, to the outermost one.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -24,6 +25,7 @@ typedef void *unw_addr_space_t;
 
 /* libunwind's unw_accessors_t: find_proc_info, put_unwind_info, get_dyn_info_list_addr, access_mem,
  * then more; newer versions append members, so the copy takes the size of libunwind's own. */
+#define ACCESSOR_FIND_PROC_INFO 0
 #define ACCESSOR_ACCESS_MEM 3
 #define ACCESSOR_COPY 16
 typedef int (*access_mem_t)(unw_addr_space_t, unw_word_t, unw_word_t *, int, void *);
@@ -50,6 +52,7 @@ static struct {
     int (*init_remote)(unw_cursor_t *, unw_addr_space_t, void *);
     int (*step)(unw_cursor_t *);
     int (*get_reg)(unw_cursor_t *, int, unw_word_t *);
+    void *search_unwind_table;
     unw_addr_space_t space;
 } unw;
 
@@ -90,22 +93,22 @@ int load_unwinder(void)
     unw.init_remote = (int (*)(unw_cursor_t *, unw_addr_space_t, void *))dlsym(RTLD_DEFAULT, "_Ux86_64_init_remote");
     unw.step = (int (*)(unw_cursor_t *))dlsym(RTLD_DEFAULT, "_Ux86_64_step");
     unw.get_reg = (int (*)(unw_cursor_t *, int, unw_word_t *))dlsym(RTLD_DEFAULT, "_Ux86_64_get_reg");
+    unw.search_unwind_table = dlsym(RTLD_DEFAULT, "_Ux86_64_dwarf_search_unwind_table");
     if (!unw.accessors || !unw.upt_create || !unw.upt_destroy || !unw.create_addr_space
-        || !unw.init_remote || !unw.step || !unw.get_reg)
+        || !unw.init_remote || !unw.step || !unw.get_reg || !unw.search_unwind_table)
         return -1;
-    /* The page cache goes in front of ptrace's reads where libunwind's accessor table has the
-     * expected shape; otherwise libunwind's own accessors are used as they are. */
-    void *chosen = unw.accessors;
+    /* Unwind rules from the target's memory and the page cache in front of ptrace's reads replace
+     * libunwind's own accessors; a table of another shape cannot be patched, and is not used. */
     Dl_info where;
     const Elf64_Sym *symbol = NULL;
-    if (dladdr1(unw.accessors, &where, (void **)&symbol, RTLD_DL_SYMENT) && symbol
-        && symbol->st_size >= (ACCESSOR_ACCESS_MEM + 1) * sizeof(void *) && symbol->st_size <= sizeof accessors) {
-        memcpy(accessors, unw.accessors, symbol->st_size);
-        ptrace_access_mem = (access_mem_t)accessors[ACCESSOR_ACCESS_MEM];
-        accessors[ACCESSOR_ACCESS_MEM] = (void *)cached_access_mem;
-        chosen = accessors;
-    }
-    unw.space = unw.create_addr_space(chosen, 0);
+    if (!dladdr1(unw.accessors, &where, (void **)&symbol, RTLD_DL_SYMENT) || !symbol
+        || symbol->st_size < (ACCESSOR_ACCESS_MEM + 1) * sizeof(void *) || symbol->st_size > sizeof accessors)
+        return -1;
+    memcpy(accessors, unw.accessors, symbol->st_size);
+    ptrace_access_mem = (access_mem_t)accessors[ACCESSOR_ACCESS_MEM];
+    accessors[ACCESSOR_ACCESS_MEM] = (void *)cached_access_mem;
+    accessors[ACCESSOR_FIND_PROC_INFO] = (void *)unwind_tables_find;
+    unw.space = unw.create_addr_space(accessors, 0);
     if (!unw.space)
         return -1;
     if (unw.set_caching_policy)
@@ -124,6 +127,7 @@ int stack_is_safe(int pid, int tid, char *unsafe, size_t unsafe_size)
     if (!unw.space)
         return STACK_UNWINDER_MISSING;
     remote_memory_reset(pid);
+    unwind_tables_reset(pid, unw.search_unwind_table);
     void *context = unw.upt_create(tid);
     if (!context)
         return STACK_UNSAFE;
@@ -148,6 +152,11 @@ int stack_is_safe(int pid, int tid, char *unsafe, size_t unsafe_size)
             if (found)
                 break;
             int stepped = unw.step(&cursor);
+            if (stepped == 0 && unwind_tables_missed()) {
+                /* libunwind guessed past a frame it had no rules for: the end it found proves nothing. */
+                snprintf(unsafe, unsafe_size, "(no unwind information for a frame near %s)", name ? name : "an unknown function");
+                break;
+            }
             if (stepped == 0) {
                 verdict = STACK_SAFE; /* the outermost frame: nothing unsafe in the whole stack */
                 break;
