@@ -86,10 +86,7 @@ internal sealed class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibra
         if (_session is not null)
             return _session;
         var gid = ProcFs.StatusNumber(Process.Pid, "Gid") ?? Process.Uid;
-        var mine = ProcFs.MountNamespace("self");
-        var theirs = ProcFs.MountNamespace(Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var same = mine is null || theirs is null || mine == theirs;
-        _session = SessionDirectory.Create(Process, gid, same);
+        _session = SessionDirectory.Create(Process, gid);
         return _session;
     }
 

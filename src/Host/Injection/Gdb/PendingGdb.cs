@@ -41,7 +41,7 @@ internal sealed class PendingGdb : IAsyncDisposable
         File.WriteAllText(driver, EmbeddedFile.Read("gdb_driver.py"));
         var command = CliWrap.Cli.Wrap("setsid")
             .WithArguments(["sh", "-c", "exec \"$0\" \"$@\" >\"$HOST_GDB_LOG\" 2>&1 </dev/null",
-                gdbPath, "-nx", "-nh", "--readnever", "-batch", "-x", driver])
+                gdbPath, "-nx", "-nh", "-batch", "-x", driver])
             .WithEnvironmentVariables(env => env
                 .Set("HOST_GDB_PLAN", scratch.File("plan.json"))
                 .Set("HOST_GDB_LOG", scratch.File("gdb.log"))

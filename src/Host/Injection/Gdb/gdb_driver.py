@@ -1,4 +1,4 @@
-# Runs inside gdb (gdb -nx --readnever -batch -x gdb_driver.py).
+# Runs inside gdb (gdb -nx -batch -x gdb_driver.py).
 #
 # It attaches to the target, finds a thread stopped at a safe point, makes that
 # thread perform the planned calls (typically: load the host agent, start its
@@ -41,6 +41,9 @@ UNSAFE_FRAME = re.compile(
 
 AGENT_NEEDS_MAIN_THREAD = -4
 
+# A stack gdb could not unwind to its outermost frame: never a safe point, and nothing to run to its end.
+INCOMPLETE = object()
+
 # More function names to treat as unsafe (a regular expression). Tests use it to drive the
 # fallback path, which a real target reaches only by chance.
 EXTRA_UNSAFE = (re.compile("^(%s)$" % os.environ["HOST_EXTRA_UNSAFE_FRAMES"])
@@ -72,9 +75,16 @@ class Driver(object):
                         "set pagination off", "set confirm off", "set verbose off",
                         "set print thread-events off", "set unwindonsignal on",
                         "set unwind-on-terminating-exception on",
-                        "set auto-solib-add off", "set width 0"):
+                        "set auto-solib-add off", "set width 0",
+                        # The target's libraries as the target sees them: under another root (a
+                        # chroot, a container) gdb's own "target:" lookup opens other files, whose
+                        # addresses are wrong, and a call through one kills the target.
+                        "set sysroot /proc/%d/root" % self.pid):
             gdb.execute(command, to_string=True)
         try:
+            # The program through /proc: under another root, the path gdb reads from the kernel
+            # names a file that is not there (or another one) in gdb's own filesystem.
+            gdb.execute("file /proc/%d/exe" % self.pid, to_string=True)
             gdb.execute("attach %d" % self.pid, to_string=True)
         except gdb.error as error:
             self.emit(event="error", kind="attach", message=str(error))
@@ -118,20 +128,27 @@ class Driver(object):
             return None
 
     def unsafe_frame(self, thread):
-        """The outermost frame of `thread` that may hold a lock we need, or None."""
+        """What makes `thread` unsafe: the outermost frame that may hold a lock we need (which can
+        be run to its end), INCOMPLETE when its stack could not be unwound to its first frame (a
+        frame we cannot see may be one), or None when it is at a safe point."""
         thread.switch()
         unsafe = None
         try:
             frame = gdb.newest_frame()
             depth = 0
-            while frame is not None and depth < 200:
+            while depth < 200:
                 if is_unsafe(frame.name()):
                     unsafe = frame
-                frame = frame.older()
+                older = frame.older()
+                if older is None:
+                    if frame.unwind_stop_reason() != gdb.FRAME_UNWIND_OUTERMOST:
+                        return unsafe or INCOMPLETE
+                    return unsafe
+                frame = older
                 depth += 1
         except gdb.error:
             pass
-        return unsafe
+        return unsafe or INCOMPLETE
 
     def find_safe_thread(self):
         # Threads blocked in a system call are the best places; stacks are unwound
@@ -151,14 +168,16 @@ class Driver(object):
                     how = ("blocked in " + BLOCKING_SYSCALLS[number]) if thread in blocked else "no lock held in its stack"
                     return thread, how
                 unsafe.append((thread, frame))
-            if time.time() > self.deadline or not unsafe:
-                return None, None
-            if not all_symbols:
-                # Running a frame to its end needs its caller's frame identified exactly,
-                # which needs the symbols of every library (libpython above all).
+            if not all_symbols and time.time() < self.deadline:
+                # Unwinding through a library needs its unwind tables, and running a frame to its
+                # end needs its caller's frame identified exactly: both need every library's
+                # symbols (libpython above all), which the first look went without.
                 gdb.execute("sharedlibrary", to_string=True)
                 all_symbols = True
                 continue
+            unsafe = [(t, f) for t, f in unsafe if f is not INCOMPLETE]
+            if time.time() > self.deadline or not unsafe:
+                return None, None
             thread, frame = unsafe[0]
             thread.switch()
             frame.select()
