@@ -10,6 +10,8 @@ internal static partial class Libc
     public const int O_RDWR = 2;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_DIRECTORY = 0x10000;
+    public const int O_PATH = 0x200000;
     public const short POLLIN = 0x1;
     public const short POLLHUP = 0x10;
     public const short POLLERR = 0x8;
@@ -65,6 +67,18 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int LStat(string path, byte* buffer);
+
+    /// <summary>stat(2) reduced to what names a file: its device and inode (the first two fields on x86_64 and aarch64).</summary>
+    public static unsafe (ulong Device, ulong Inode)? IdentityOf(string path)
+    {
+        var buffer = stackalloc byte[256];
+        if (Stat(path, buffer) != 0)
+            return null;
+        return (*(ulong*)buffer, *(ulong*)(buffer + 8));
+    }
+
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int Stat(string path, byte* buffer);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial int GetEuid();

@@ -9,7 +9,7 @@ internal sealed class PrivateDirectory : IDisposable
 {
     public PrivateDirectory()
     {
-        Path = Directory.CreateTempSubdirectory($"host-{Environment.ProcessId}-gdb-").FullName;
+        Path = Directory.CreateTempSubdirectory(SessionNames.GdbScratchPrefix()).FullName;
     }
 
     public string Path { get; }

@@ -5,17 +5,22 @@ namespace Host.Injection;
 /// <summary>
 /// The files one command shares with its target: payload, parameters, agent copy, FIFOs. A fresh
 /// directory with an unpredictable name, mode 0700, owned by the target's user so that the target
-/// can read the payload and open the FIFOs; removed on dispose. When the target lives in another
-/// mount namespace (a container, a private /tmp) the directory is made inside the target's own
-/// /tmp through /proc/PID/root, and the target is given the path as it sees it.
+/// can read the payload and open the FIFOs; removed on dispose. When the target sees other files
+/// than host does (another mount namespace: a container, a private /tmp; or another root: a chroot)
+/// the directory is made inside the target's own /tmp through /proc/PID/root, and the target is
+/// given the path as it sees it. That /tmp is held open for the session's length, and the session
+/// reached through the open descriptor, so that it is removed even when the target exits first (its
+/// /proc/PID/root is gone with it, its container's /tmp is not).
 /// </summary>
 internal sealed class SessionDirectory : IDisposable
 {
     private readonly int _ownerUid;
     private readonly int _ownerGid;
+    private int _targetTmp;
 
-    private SessionDirectory(string hostPath, string targetPath, int ownerUid, int ownerGid)
+    private SessionDirectory(string hostPath, string targetPath, int ownerUid, int ownerGid, int targetTmp)
     {
+        _targetTmp = targetTmp;
         HostPath = hostPath;
         TargetPath = targetPath;
         _ownerUid = ownerUid;
@@ -28,27 +33,60 @@ internal sealed class SessionDirectory : IDisposable
     /// <summary>The same directory as the target sees it.</summary>
     public string TargetPath { get; }
 
-    public static SessionDirectory Create(TargetProcess target, int targetGid, bool sameMountNamespace)
+    public static SessionDirectory Create(TargetProcess target, int targetGid)
     {
-        var name = $"host-{Environment.ProcessId}-{RandomHex.Of(8)}";
+        var name = SessionNames.Session();
         var targetTmp = "/tmp";
-        var hostTmp = sameMountNamespace ? Path.GetTempPath() : $"/proc/{target.Pid}/root{targetTmp}";
-        if (sameMountNamespace)
-            targetTmp = hostTmp.TrimEnd('/');
-        var hostPath = Path.Combine(hostTmp, name);
+        var hostTmp = Path.GetTempPath().TrimEnd('/');
+        var shown = hostTmp;
+        var heldTmp = -1;
+        if (SeesOurFiles(target.Pid))
+        {
+            targetTmp = hostTmp;
+        }
+        else
+        {
+            shown = $"/proc/{target.Pid}/root/tmp";
+            heldTmp = Libc.Open(shown, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+            if (heldTmp < 0)
+                throw new CapabilityException(ExitCodes.Failed, $"cannot open the target's /tmp ({shown}, errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})",
+                    "the target's /tmp must exist and be reachable by the user running host");
+            hostTmp = $"/proc/self/fd/{heldTmp}";
+            StaleSessions.Sweep(hostTmp);
+        }
+        var hostPath = $"{hostTmp}/{name}";
         try
         {
             Directory.CreateDirectory(hostPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
+            if (heldTmp >= 0)
+                Libc.Close(heldTmp);
             throw new CapabilityException(ExitCodes.Failed,
-                $"cannot create the session directory {hostPath}: {error.Message}",
+                $"cannot create the session directory {shown}/{name}: {error.Message}",
                 "the target's /tmp must be writable by the user running host");
         }
-        var session = new SessionDirectory(hostPath, $"{targetTmp}/{name}", target.Uid, targetGid);
+        var session = new SessionDirectory(hostPath, $"{targetTmp}/{name}", target.Uid, targetGid, heldTmp);
         session.GiveToOwner(hostPath);
         return session;
+    }
+
+    /// <summary>
+    /// True when the target resolves paths as host does: the same mount namespace and the same root
+    /// directory. Either may differ alone: a container has both its own, `unshare --mount` only the
+    /// namespace (a private /tmp), a chroot only the root. When either cannot be read, assume so.
+    /// </summary>
+    private static bool SeesOurFiles(int pid)
+    {
+        var process = pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mine = Processes.ProcFs.MountNamespace("self");
+        var theirs = Processes.ProcFs.MountNamespace(process);
+        if (mine is not null && theirs is not null && mine != theirs)
+            return false;
+        var myRoot = Libc.IdentityOf("/proc/self/root");
+        var theirRoot = Libc.IdentityOf($"/proc/{process}/root");
+        return myRoot is null || theirRoot is null || myRoot == theirRoot;
     }
 
     public string HostFile(string name) => Path.Combine(HostPath, name);
@@ -110,6 +148,12 @@ internal sealed class SessionDirectory : IDisposable
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             // Already gone (the target's namespace vanished with it) or unreachable: nothing to do.
+        }
+        finally
+        {
+            if (_targetTmp >= 0)
+                Libc.Close(_targetTmp);
+            _targetTmp = -1;
         }
     }
 

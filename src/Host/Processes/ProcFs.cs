@@ -18,6 +18,29 @@ internal static class ProcFs
         return close >= 0 && close + 2 < stat.Length ? stat[close + 2] : null;
     }
 
+    /// <summary>When the process started, in clock ticks since boot (/proc/PID/stat field 22), or null if gone.</summary>
+    public static long? StartTime(int pid)
+    {
+        var stat = TryRead($"/proc/{pid}/stat");
+        var close = stat?.LastIndexOf(')') ?? -1;
+        if (close < 0)
+            return null;
+        // Fields after the command name start at field 3 (the state); the start time is field 22.
+        var fields = stat!.AsSpan(close + 2);
+        for (var field = 3; field < 22; field++)
+        {
+            var space = fields.IndexOf(' ');
+            if (space < 0)
+                return null;
+            fields = fields[(space + 1)..];
+        }
+        var end = fields.IndexOf(' ');
+        return long.TryParse(end < 0 ? fields : fields[..end], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) ? ticks : null;
+    }
+
+    /// <summary>The process a task id belongs to (Tgid): itself for a process, its process for a thread id.</summary>
+    public static int? ThreadGroup(int pid) => StatusNumber(pid, "Tgid");
+
     /// <summary>A field of /proc/PID/status, e.g. "Uid" gives "0\t0\t0\t0".</summary>
     public static string? StatusField(int pid, string field)
     {
