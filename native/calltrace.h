@@ -3,7 +3,9 @@
 
 #include "api.h"
 
-/* The call recorder behind `host run settrace`: NULL-terminated, for the payload namespace. */
+/* The call recorder behind `host run settrace`, for the payload namespace (NULL-terminated):
+ * its control (calltrace_control.c) and its sys.monitoring callbacks (calltrace.c). */
 PyMethodDef *host_calltrace_methods(void);
+PyMethodDef *calltrace_hook_methods(void);
 
 #endif

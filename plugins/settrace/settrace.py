@@ -70,6 +70,9 @@ class Threads(object):
         self.attempts = {}
         self.unnamed = {}  # slot -> message still waiting for its thread's name
         self.outbox = []
+        # on_thread runs on the traced threads, at once on a free-threaded build, and
+        # take_messages on the controller: a message must never be lost between them.
+        self.lock = _allocate_lock()
 
     @staticmethod
     def _threading():
@@ -88,6 +91,10 @@ class Threads(object):
         return thread, is_main
 
     def on_thread(self, slot):
+        with self.lock:
+            return self._on_thread(slot)
+
+    def _on_thread(self, slot):
         ident = _get_ident()
         thread, is_main = self._lookup(ident)
         threading = self._threading()
@@ -115,6 +122,10 @@ class Threads(object):
 
     def take_messages(self):
         """New threads, and threads whose name became known since (sent again, named)."""
+        with self.lock:
+            return self._take_messages()
+
+    def _take_messages(self):
         for slot, message in list(self.unnamed.items()):
             thread, is_main = self._lookup(message["ident"])
             if thread is not None:
@@ -135,6 +146,7 @@ class Names(object):
         self.filters = filters
         self.outbox = []
         self.module_by_file = {}
+        self.lock = _allocate_lock()  # on_object runs on every traced thread, take_messages on the controller
 
     def _module_from_frame(self, code):
         frame = sys._getframe(2)
@@ -176,7 +188,8 @@ class Names(object):
             name = _text(getattr(obj, "__qualname__", obj.__name__))
             if module not in (None, "builtins", "exceptions", "__builtin__"):
                 name = "%s.%s" % (_text(module), name)
-            self.outbox.append({"type": "exception_type", "id": ident, "name": name})
+            with self.lock:
+                self.outbox.append({"type": "exception_type", "id": ident, "name": name})
             return True
         code = obj
         filename = _text(code.co_filename)
@@ -185,12 +198,14 @@ class Names(object):
         qualname = self._qualname(code, frame)
         if not self.filters.accept(module, qualname, filename):
             return False
-        self.outbox.append({"type": "code", "id": ident, "module": module, "name": qualname,
-                            "file": filename, "line": code.co_firstlineno})
+        with self.lock:
+            self.outbox.append({"type": "code", "id": ident, "module": module, "name": qualname,
+                                "file": filename, "line": code.co_firstlineno})
         return True
 
     def take_messages(self):
-        messages, self.outbox = self.outbox, []
+        with self.lock:
+            messages, self.outbox = self.outbox, []
         return messages
 
 
@@ -393,7 +408,7 @@ def main():
     disable = sys.monitoring.DISABLE if mode == MODE_MONITORING else None
     max_depth = PARAMS.get("max_depth")
     started = native["calltrace_start"](mode, kinds, -1 if max_depth is None else int(max_depth),
-                                        int(PARAMS.get("capacity", 1 << 18)), int(bool(PARAMS.get("lossless"))),
+                                        int(PARAMS.get("capacity", 1 << 16)), int(bool(PARAMS.get("lossless"))),
                                         names.on_object, threads.on_thread, marker, disable)
     if started is None:
         output.send({"type": "error", "message": "another `host run settrace` is already tracing this process"})

@@ -1,0 +1,39 @@
+/*
+ * Where the call recorder's hooks put their records: one buffer per traced thread (trace_buffers.c).
+ */
+#ifndef HOST_TRACE_BUFFERS_H
+#define HOST_TRACE_BUFFERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct record {
+    uint64_t time_ns;
+    uint32_t code;
+    uint32_t extra;
+    uint32_t depth;
+    uint16_t thread;
+    uint8_t kind;
+    uint8_t session; /* the low byte of the session's number: a late record of an older one is left out */
+};
+_Static_assert(sizeof(struct record) == 24, "the host reads 24-byte records");
+
+struct ring;
+
+/* Sets the size of the buffers made from now on, and empties the existing ones for a new session. */
+void trace_buffers_open(uint32_t records_per_thread, uint8_t session);
+/* The calling thread's buffer, made (or reused from a thread that ended) on first use; NULL if none can be had. */
+struct ring *trace_buffers_mine(void);
+/* Appends a record: 1 appended, 0 full (the caller drops it or waits), and wakes the drainer at half full. */
+int trace_buffers_append(struct ring *ring, const struct record *record, void (*wake)(void));
+void trace_buffers_count(struct ring *ring, int dropped, int beyond_depth);
+/* Takes every buffer's records, merged in time order (each thread's own order kept): a malloc'd
+ * array the caller frees, with their number in *count. */
+struct record *trace_buffers_drain(size_t *count);
+/* Totals over every buffer since trace_buffers_open. */
+void trace_buffers_totals(unsigned long long *recorded, unsigned long long *dropped, unsigned long long *beyond_depth);
+/* Marks the calling thread as inside a hook (1) or out of it (0), and tells whether any thread is. */
+void trace_buffers_enter(struct ring *ring, int inside);
+int trace_buffers_any_inside(void);
+
+#endif
