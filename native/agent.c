@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "calltrace.h"
+#include "frame_snapshot.h"
 #include "io_helpers.h"
+#include "pending_call.h"
 #include "thread_trace.h"
 
 #define HOST_AGENT_OK 0
@@ -107,7 +109,8 @@ static PyObjectPtr native_helpers(void)
     if (api == NULL)
         return NULL;
     PyObjectPtr helpers = api->PyDict_New();
-    PyMethodDef *tables[] = {host_io_methods(), host_calltrace_methods(), host_thread_trace_methods()};
+    PyMethodDef *tables[] = {host_io_methods(), host_calltrace_methods(), calltrace_hook_methods(), host_thread_trace_methods(),
+                             host_frame_snapshot_methods(), host_pending_call_methods()};
     for (size_t t = 0; helpers && t < sizeof tables / sizeof tables[0]; t++) {
         for (PyMethodDef *method = tables[t]; method->ml_name != NULL; method++) {
             PyObjectPtr function = api->PyCFunction_NewEx(method, NULL, NULL);

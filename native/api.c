@@ -40,6 +40,7 @@ static int resolve(void)
     }
     LOAD(PyObject_CallFunctionObjArgs, "PyObject_CallFunctionObjArgs");
     LOAD(PyObject_IsTrue, "PyObject_IsTrue");
+    LOAD(PyObject_Type, "PyObject_Type");
     LOAD(PyTuple_GetItem, "PyTuple_GetItem");
     LOAD(PyErr_Occurred, "PyErr_Occurred");
     LOAD(PyErr_Clear, "PyErr_Clear");
@@ -66,6 +67,18 @@ static int resolve(void)
     LOAD(PyEval_SetTraceFor, "_PyEval_SetTrace");
     LOAD(PyFrame_GetCode, "PyFrame_GetCode");
     LOAD(PyThreadState_GetFrame, "PyThreadState_GetFrame");
+    LOAD(PyUnstable_GC_VisitObjects, "PyUnstable_GC_VisitObjects");
+    LOAD(PyUnstable_InterpreterFrame_GetLine, "PyUnstable_InterpreterFrame_GetLine");
+    LOAD(PyInterpreterState_Get, "PyInterpreterState_Get");
+    LOAD(PyTuple_New, "PyTuple_New");
+    LOAD(PyTuple_SetItem, "PyTuple_SetItem");
+    LOAD(PyList_New, "PyList_New");
+    LOAD(PyList_Append, "PyList_Append");
+    LOAD(PyLong_FromUnsignedLongLong, "PyLong_FromUnsignedLongLong");
+    api.PyCode_Type = dlsym(RTLD_DEFAULT, "PyCode_Type");
+    api.PyDict_Type = dlsym(RTLD_DEFAULT, "PyDict_Type");
+    api.PyTuple_Type = dlsym(RTLD_DEFAULT, "PyTuple_Type");
+    api.PyBytes_Type = dlsym(RTLD_DEFAULT, "PyBytes_Type");
     const char *(*get_version)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "Py_GetVersion");
     const char *version = get_version ? get_version() : NULL;
     api.minor = version && version[1] == '.' ? atoi(version + 2) : 0;
@@ -75,7 +88,7 @@ static int resolve(void)
         (void **)&api.PyDict_New, (void **)&api.PyDict_SetItemString, (void **)&api.PyLong_FromLongLong,
         (void **)&api.PyBool_FromLong, (void **)&api.PyBytes_FromStringAndSize,
         (void **)&api.PyBytes_AsStringAndSize, (void **)&api.PyObject_CallFunctionObjArgs,
-        (void **)&api.PyObject_IsTrue, (void **)&api.PyTuple_GetItem, (void **)&api.PyErr_Occurred,
+        (void **)&api.PyObject_IsTrue, (void **)&api.PyObject_Type, (void **)&api.PyTuple_GetItem, (void **)&api.PyErr_Occurred,
         (void **)&api.PyErr_Clear, (void **)&api.PyErr_SetFromErrno, (void **)&api.PyExc_OSError,
         (void **)&api.Py_IncRef, (void **)&api.Py_DecRef, (void **)&api.PyEval_SaveThread,
         (void **)&api.PyEval_RestoreThread, (void **)&api.Py_IsInitialized, (void **)&api.PyThreadState_Get,

@@ -21,6 +21,7 @@ struct host_api {
     int (*PyBytes_AsStringAndSize)(PyObject *, char **, ptrdiff_t *);
     PyObject *(*PyObject_CallFunctionObjArgs)(PyObject *, ...);
     int (*PyObject_IsTrue)(PyObject *);
+    PyObject *(*PyObject_Type)(PyObject *);
     PyObject *(*PyTuple_GetItem)(PyObject *, ptrdiff_t);
     PyObject *(*PyErr_Occurred)(void);
     void (*PyErr_Clear)(void);
@@ -43,6 +44,16 @@ struct host_api {
     int (*PyEval_SetTraceFor)(void *, Py_tracefunc, PyObject *);
     PyObject *(*PyFrame_GetCode)(PyObject *);
     PyObject *(*PyThreadState_GetFrame)(void *);
+    /* 3.12+ (world-stopped work on free-threaded builds; see world_stop.c, frame_snapshot.c) */
+    void (*PyUnstable_GC_VisitObjects)(int (*)(PyObject *, void *), void *);
+    int (*PyUnstable_InterpreterFrame_GetLine)(void *);
+    void *(*PyInterpreterState_Get)(void);
+    PyObject *(*PyTuple_New)(ptrdiff_t);
+    int (*PyTuple_SetItem)(PyObject *, ptrdiff_t, PyObject *);
+    PyObject *(*PyList_New)(ptrdiff_t);
+    int (*PyList_Append)(PyObject *, PyObject *);
+    PyObject *(*PyLong_FromUnsignedLongLong)(unsigned long long);
+    PyObject *PyCode_Type, *PyDict_Type, *PyTuple_Type, *PyBytes_Type;
 };
 
 /* The resolved table, or NULL when a required function is missing. */

@@ -7,6 +7,11 @@
 # waiting: after a short grace period the controller opens the prompt on that thread's current
 # frames instead (inspection), and the trace stays armed for when the thread runs Python again.
 #
+# On a free-threaded build the debugged thread runs while the controller does, so the controller
+# never touches its live frames: the thread is asked (NATIVE.run_on_thread, CPython 3.14's per-thread
+# pending call) to arm the trace on itself at its next safe point, and what the controller inspects
+# is a copy of its frames taken while every other thread was paused (thread_stacks).
+#
 # Lines from the host arrive on a command FIFO that only the controller reads; the prompt, wherever
 # it runs, takes them from a queue. "quit", EOF, and the host going away all detach: breakpoints and
 # trace functions are removed and no exception is ever raised into the target's code (pdb's own quit
@@ -347,9 +352,18 @@ class Debugger(object):
         self.armed = False
         self.link.on_control = self.on_control
         self.break_requested = False
+        # Kept here: this payload's namespace is cleared when it returns, and a trace function left
+        # armed on a thread that never broke in removes itself (break_in) from what it holds.
+        self._settrace = sys.settrace
+        self.threaded = not gil_enabled()
+        self.hook_name = None
 
     def _frames(self):
-        frame = sys._current_frames().get(self.ident)
+        if self.threaded:
+            stacks = thread_stacks(True, self.ident)
+            frame = stacks[self.ident][1] if self.ident in stacks else None
+        else:
+            frame = sys._current_frames().get(self.ident)
         frames = []
         while frame is not None:
             frames.append(frame)
@@ -359,6 +373,8 @@ class Debugger(object):
     def break_in(self, frame, event, arg):
         # Runs on the debugged thread, at its next line or call.
         if not self.armed or self.pdb.detached:
+            if self.threaded:
+                self._settrace(None)  # armed on itself, never broke in: leaves no trace behind
             return None
         self.armed = False
         debugger = self.pdb
@@ -379,7 +395,19 @@ class Debugger(object):
             bdb.Bdb.set_return(debugger, resume_frame)
         return debugger.trace_dispatch(frame, event, arg)
 
+    def arm_here(self, frame):
+        # Free-threaded builds: runs on the debugged thread itself, at its first safe point, with
+        # the frame it was running (the pending call's own frame is above it).
+        if not self.armed or self.pdb.detached:
+            return
+        while frame is not None:
+            frame.f_trace = self.break_in
+            frame = frame.f_back
+        self._settrace(self.break_in)
+
     def arm(self):
+        if self.threaded:
+            return self._arm_by_pending_call()
         frames = self._frames()
         if not frames:
             return False
@@ -389,8 +417,37 @@ class Debugger(object):
         NATIVE["thread_settrace"](frames[0], sys.settrace, self.break_in)
         return True
 
+    def _arm_by_pending_call(self):
+        if self.hook_name is None:
+            import types
+            self.hook_name = "__host_pdb_%d_%d__" % (os.getpid(), id(self))
+            hook = types.ModuleType(self.hook_name)
+            hook.arm_here = self.arm_here
+            sys.modules[self.hook_name] = hook
+            self.script = os.path.join(SESSION_DIR, "break_in.py")
+            with open(self.script, "w") as f:
+                f.write("try:\n    import sys\n    _hook = sys.modules.get(%r)\n"
+                        "    if _hook is not None:\n        _hook.arm_here(sys._getframe().f_back)\n"
+                        "except BaseException:\n    pass\n" % self.hook_name)
+        self.armed = True
+        asked = NATIVE["run_on_thread"](self.ident, self.script)
+        if asked == 1:
+            return True
+        self.armed = False
+        why = {0: "the thread has ended", -2: "the target runs with remote debugging disabled (-X disable-remote-debug)"}
+        self.link.send({"type": "output", "text": "host: this free-threaded build's thread cannot be made to stop here (%s); "
+                        "its frames are shown as they are, and it runs on.\n" % why.get(asked, "not supported by this Python")})
+        return False
+
     def disarm(self):
         self.armed = False
+        if self.threaded:
+            # A request not yet taken up is withdrawn; a thread armed on itself clears its trace
+            # when it next runs Python (break_in).
+            NATIVE["cancel_on_thread"](self.ident)
+            if self.hook_name is not None:
+                sys.modules.pop(self.hook_name, None)
+            return
         frames = self._frames()
         for frame in frames:
             if getattr(frame, "f_trace", None) in (self.break_in, self.pdb.trace_dispatch):
@@ -415,18 +472,20 @@ class Debugger(object):
             return
         # Said before arming: once armed, the thread may reach its prompt before the controller runs again.
         self.link.send({"type": "attached", "ident": self.ident})
-        self.arm()
+        armed = self.arm()
         deadline = _time() + GRACE_SECONDS
         inspected = False
+        if not armed:
+            inspected = True
+            self.inspect()  # it cannot be stopped: its frames, as they are, are all there is
         while not self.pdb.detached:
             if not self.link.poll(50):
                 self.pdb.detach()  # the host is gone: let the thread run on, untraced
                 break
             if self.break_requested:
                 self.break_requested = False
-                self.arm()
+                inspected = not self.arm()
                 deadline = _time() + GRACE_SECONDS
-                inspected = False
             if self.armed and not inspected and _time() > deadline and not self.pdb.live:
                 inspected = True
                 self.inspect()

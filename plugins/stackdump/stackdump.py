@@ -1,6 +1,8 @@
 # Payload of `host run stackdump`: every thread's Python stack, as one snapshot.
 # Runs on Python 2.7 and 3.6+. Everything is collected first, while we hold the
-# GIL and no other thread moves; only then is it sent (writing releases the GIL).
+# GIL and no other thread moves (on a free-threaded build, from a copy taken while
+# every other thread was paused: see thread_stacks); only then is it sent (writing
+# releases the GIL).
 import sys
 
 
@@ -72,13 +74,9 @@ def _is_module_level_main(stack):
 
 
 def _snapshot():
-    me = current_thread_ident()
     active, main_ident = _thread_objects()
-    frames = sys._current_frames()
     threads = []
-    for ident, frame in frames.items():
-        if ident == me:
-            continue
+    for ident, (native_id, frame) in thread_stacks(WITH_LOCALS).items():
         stack = []
         while frame is not None:
             stack.append(frame)
@@ -89,14 +87,13 @@ def _snapshot():
         threads.append({
             "type": "thread",
             "ident": ident,
-            "native_id": getattr(thread, "native_id", None),
+            "native_id": native_id if native_id is not None else getattr(thread, "native_id", None),
             "name": _text(thread.name) if thread is not None else None,
             "daemon": bool(thread.daemon) if thread is not None else None,
             "main": is_main,
             "frames": [_frame_record(f) for f in stack],
         })
         del stack
-    del frames
     threads.sort(key=lambda t: (not t["main"], t["name"] or "", t["ident"]))
     return threads
 

@@ -195,8 +195,85 @@ def current_thread_ident():
 
 
 def python_info():
-    info = {"python": _sys.version.split()[0], "pid": _os.getpid(),
-            "executable": _text(_sys.executable)}
+    # A free-threaded build says so as Python does in its ABI tag: "3.14.7t".
+    version = _sys.version.split()[0] + ("t" if free_threaded_build() else "")
+    info = {"python": version, "pid": _os.getpid(), "executable": _text(_sys.executable),
+            "free_threaded": free_threaded_build(), "gil_enabled": gil_enabled()}
     implementation = getattr(_sys, "implementation", None)
     info["implementation"] = implementation.name if implementation else "cpython"
     return info
+
+
+def gil_enabled():
+    """False on a free-threaded build running without its GIL: other threads run Python meanwhile."""
+    return getattr(_sys, "_is_gil_enabled", lambda: True)()
+
+
+def free_threaded_build():
+    return "t" in getattr(_sys, "abiflags", "")
+
+
+class FrozenFrame(object):
+    """A frame of another thread as it was when the world was stopped (free-threaded builds): its
+    code, line and globals, and a copy of its locals, under the names frame objects use, so that
+    what walks stacks (and pdb) takes it like a frame. It never changes afterwards."""
+
+    f_trace = None
+    f_trace_lines = True
+    f_lasti = -1
+
+    def __init__(self, code, line, globals_, locals_, back):
+        self.f_code = code
+        self.f_lineno = line
+        self.f_globals = globals_ if globals_ is not None else {}
+        self.f_builtins = self.f_globals.get("__builtins__", {})
+        # Module-level code has no locals of its own: its namespace is its globals.
+        self.f_locals = locals_ if code.co_flags & 0x2 else self.f_globals
+        self.f_back = back
+
+    def clear(self):
+        pass
+
+
+_CO_FAST_HIDDEN, _CO_FAST_CELL, _CO_FAST_FREE = 0x10, 0x40, 0x80
+_UNBOUND = object()
+
+
+def _frozen_locals(names, kinds, values):
+    result = {}
+    if names is None:
+        return result
+    for name, kind, value in zip(names, bytearray(kinds), values):
+        if kind & _CO_FAST_HIDDEN or value is _UNBOUND:
+            continue
+        if kind & (_CO_FAST_CELL | _CO_FAST_FREE) and type(value).__name__ == "cell":
+            try:
+                value = value.cell_contents
+            except ValueError:
+                continue
+        result[name] = value
+    return result
+
+
+def thread_stacks(with_locals=False, ident=None):
+    """ident -> (native_id or None, that thread's innermost frame) for every thread but ours (or the
+    one asked for), read safely on any build: with the GIL held, frame objects; on a free-threaded
+    build, FrozenFrame copies made while every other thread was paused."""
+    me = current_thread_ident()
+    if gil_enabled():
+        frames = _sys._current_frames()
+        return dict((i, (None, f)) for i, f in frames.items() if i != me and (ident is None or i == ident))
+    snapshot = NATIVE["snapshot_threads"](ident, bool(with_locals), _UNBOUND) if NATIVE else None
+    if snapshot is None:
+        raise RuntimeError("Python %s without its GIL: host can read the threads of 3.14t only (its layout), "
+                           "so it leaves this one alone" % _sys.version.split()[0])
+    stacks = {}
+    for thread_ident, native_id, frames in snapshot:
+        if thread_ident == me:
+            continue
+        back = None
+        for code, line, globals_, names, kinds, values in reversed(frames):
+            back = FrozenFrame(code, line, globals_, _frozen_locals(names, kinds, values) if with_locals else {}, back)
+        if back is not None:
+            stacks[thread_ident] = (native_id, back)
+    return stacks
