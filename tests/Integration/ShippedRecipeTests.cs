@@ -33,7 +33,7 @@ public sealed class ShippedRecipeTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith($"process {target.Pid}, Python {target.Interpreter.Version}: 4 thread(s)", lines[0]);
+        Assert.StartsWith($"process {target.Pid}, Python {target.Interpreter.VersionText}: 4 thread(s)", lines[0]);
         Assert.Matches(@"MainThread\s+main\s+main_loop\s+\S+threads_target\.py:\d+\s+`line = sys\.stdin\.readline\(\)`", result.Stdout);
         Assert.Matches(@"sleeper\s+daemon\s+sleeping_worker\s+\S+threads_target\.py:\d+\s+`time\.sleep\(interval\)`", result.Stdout);
         Assert.Matches(@"waiter\s+daemon\s+", result.Stdout);

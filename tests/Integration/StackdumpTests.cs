@@ -25,7 +25,7 @@ public sealed class StackdumpTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var text = result.Stdout;
-        Assert.Contains($"Process {target.Pid}: Python {target.Interpreter.Version}", text);
+        Assert.Contains($"Process {target.Pid}: Python {target.Interpreter.VersionText} (", text);
         Assert.Contains("\"MainThread\" (main thread", text);
         Assert.Contains("\"sleeper\" (daemon", text);
         Assert.Contains("\"waiter\" (daemon", text);

@@ -7,9 +7,12 @@ public sealed record HostResult(int ExitCode, string Stdout, string Stderr, int 
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 
-    /// <summary>No session or gdb directory of this host run is left in /tmp.</summary>
-    public void AssertNoFilesLeft(string tmp = "/tmp") =>
-        Assert.Empty(Directory.GetDirectories(tmp, $"host-{HostPid}-*"));
+    /// <summary>No session or gdb directory of this host run is left in /tmp, nor in the /tmp of a tree targets run under.</summary>
+    public void AssertNoFilesLeft()
+    {
+        foreach (var tmp in new[] { "/tmp", Path.Combine(Trees.Sid, "tmp") }.Where(Directory.Exists))
+            Assert.Empty(Directory.GetDirectories(tmp, $"host-{HostPid}-*"));
+    }
 }
 
 /// <summary>Runs the built `host` binary.</summary>

@@ -35,7 +35,7 @@ public sealed class PythonTarget : IAsyncDisposable
     public static async Task<PythonTarget> StartAsync(Interpreter interpreter, string fixture, IEnumerable<string>? arguments = null, IEnumerable<string>? wrapper = null, bool answersCommands = true)
     {
         var script = Path.IsPathRooted(fixture) ? fixture : RepoPaths.Fixture(fixture);
-        var command = (wrapper ?? []).Concat([interpreter.Path, "-u", script]).Concat(arguments ?? []).ToList();
+        var command = (wrapper ?? []).Concat(interpreter.Command(new[] { "-u", script }.Concat(arguments ?? []))).ToList();
         var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
