@@ -46,12 +46,15 @@ struct python_api {
     void (*PyErr_Clear)(void);
     void (*Py_DecRef)(PyObjectPtr);
     PyObjectPtr none;
-    /* Python 2 only: without threads initialised there is no GIL to take. */
+    /* 2.7 and 3.6: until a second thread is started there is no GIL to take (lazy_gil). */
     int (*PyEval_ThreadsInitialized)(void);
     void (*PyEval_InitThreads)(void);
     void (*PyEval_ReleaseLock)(void);
-    void **PyThreadState_Current2;
-    int is_python2;
+    void *(*PyThreadState_Swap)(void *);
+    void *(*PyEval_SaveThread)(void);
+    void *(*PyGILState_GetThisThreadState)(void);
+    void **PyThreadState_Current; /* 2.7: a pointer; 3.6: an atomic address, whose value comes first */
+    int is_python2, lazy_gil;
 };
 
 /*
@@ -145,10 +148,18 @@ static int resolve(struct python_api *api)
     if (dlsym(RTLD_DEFAULT, "PyString_FromString") != NULL) {
         LOAD(PyText_FromString, "PyString_FromString");
         api->is_python2 = 1;
+    }
+    /* Only 2.7 and 3.6 export the current thread state as a variable: the versions whose GIL is
+     * made when the first thread starts (3.7+ make it at start-up). */
+    api->PyThreadState_Current = dlsym(RTLD_DEFAULT, "_PyThreadState_Current");
+    if (api->PyThreadState_Current != NULL) {
+        api->lazy_gil = 1;
         LOAD(PyEval_ThreadsInitialized, "PyEval_ThreadsInitialized");
         LOAD(PyEval_InitThreads, "PyEval_InitThreads");
         LOAD(PyEval_ReleaseLock, "PyEval_ReleaseLock");
-        api->PyThreadState_Current2 = dlsym(RTLD_DEFAULT, "_PyThreadState_Current");
+        LOAD(PyThreadState_Swap, "PyThreadState_Swap");
+        LOAD(PyEval_SaveThread, "PyEval_SaveThread");
+        LOAD(PyGILState_GetThisThreadState, "PyGILState_GetThisThreadState");
     }
 #undef LOAD
     if (!api->Py_IsInitialized || !api->PyGILState_Ensure || !api->PyGILState_Release ||
@@ -156,8 +167,8 @@ static int resolve(struct python_api *api)
         !api->PyRun_StringFlags || !api->PyText_FromString || !api->PyErr_Clear ||
         !api->Py_DecRef || !api->none)
         return HOST_AGENT_NOT_PYTHON;
-    if (api->is_python2 && (!api->PyEval_ThreadsInitialized || !api->PyEval_InitThreads ||
-                            !api->PyEval_ReleaseLock || !api->PyThreadState_Current2))
+    if (api->lazy_gil && (!api->PyEval_ThreadsInitialized || !api->PyEval_InitThreads || !api->PyEval_ReleaseLock
+                          || !api->PyThreadState_Swap || !api->PyEval_SaveThread || !api->PyGILState_GetThisThreadState))
         return HOST_AGENT_NOT_PYTHON;
     return HOST_AGENT_OK;
 }
@@ -202,22 +213,37 @@ static void *agent_thread(void *arg)
 }
 
 /*
- * Python 2 creates its GIL only when a second thread is first started. Until
- * then PyGILState_Ensure would not exclude the main thread at all, so the GIL
- * has to be created here, on the main thread, in the state the interpreter
- * expects: held if the main thread is running Python, free if it is inside a
- * Py_BEGIN_ALLOW_THREADS section (no current thread state).
+ * Python 2.7 and 3.6 create their GIL only when a second thread is first started. Until then
+ * PyGILState_Ensure would not exclude the main thread at all (and 3.6's would make the agent's
+ * thread the interpreter's "main thread", which alone runs signal handlers), so the GIL has to be
+ * created here, on the main thread, in the state the interpreter expects: held if the main thread
+ * is running Python, free if it is inside a Py_BEGIN_ALLOW_THREADS section (no current thread
+ * state). 3.6 takes the GIL for the current thread state, so in the second case the main thread's
+ * own state is made current for that, and given back at once.
  */
-static int prepare_python2(struct python_api *api)
+static int prepare_lazy_gil(struct python_api *api)
 {
     if (api->PyEval_ThreadsInitialized())
         return HOST_AGENT_OK;
     if (getpid() != (pid_t)gettid())
         return HOST_AGENT_NEEDS_MAIN_THREAD;
-    int running_python = *api->PyThreadState_Current2 != NULL;
+    int running_python = *api->PyThreadState_Current != NULL;
+    if (api->is_python2) {
+        api->PyEval_InitThreads();
+        if (!running_python)
+            api->PyEval_ReleaseLock();
+        return HOST_AGENT_OK;
+    }
+    if (running_python) {
+        api->PyEval_InitThreads();
+        return HOST_AGENT_OK;
+    }
+    void *main_state = api->PyGILState_GetThisThreadState();
+    if (main_state == NULL)
+        return HOST_AGENT_NOT_INITIALIZED;
+    api->PyThreadState_Swap(main_state);
     api->PyEval_InitThreads();
-    if (!running_python)
-        api->PyEval_ReleaseLock();
+    api->PyEval_SaveThread();
     return HOST_AGENT_OK;
 }
 
@@ -238,8 +264,8 @@ __attribute__((visibility("default"))) int HOST_CONCAT(host_agent_start_, HOST_A
     int status = resolve(&job->api);
     if (status == HOST_AGENT_OK && !job->api.Py_IsInitialized())
         status = HOST_AGENT_NOT_INITIALIZED;
-    if (status == HOST_AGENT_OK && job->api.is_python2)
-        status = prepare_python2(&job->api);
+    if (status == HOST_AGENT_OK && job->api.lazy_gil)
+        status = prepare_lazy_gil(&job->api);
     if (status == HOST_AGENT_OK && (job->session = strdup(session)) == NULL)
         status = HOST_AGENT_THREAD_FAILED;
     if (status != HOST_AGENT_OK) {

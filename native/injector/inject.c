@@ -548,14 +548,14 @@ int main(int argc, char **argv)
             long status = 0;
             failed = start_agent(tid, &saved, argv[i + 1], argv[i + 2], argv[i + 3], &status) != 0;
             if (!failed && status == AGENT_NEEDS_MAIN_THREAD && tid != pid) {
-                /* Python 2 without threads: the GIL must be created on the main thread. */
+                /* Python 2.7 or 3.6 without threads: the GIL must be created on the main thread. */
                 release_thread(tid);
                 why[0] = 0;
                 tid = choose_thread(&saved, pid, how, sizeof how, why, sizeof why);
                 if (tid <= 0) {
                     tid = 0;
                 } else {
-                    printf("{\"event\": \"safe-point\", \"tid\": %d, \"how\": \"main thread (Python 2 without threads)\"}\n", tid);
+                    printf("{\"event\": \"safe-point\", \"tid\": %d, \"how\": \"main thread (no thread started yet)\"}\n", tid);
                     fflush(stdout);
                     failed = start_agent(tid, &saved, argv[i + 1], argv[i + 2], argv[i + 3], &status) != 0;
                 }

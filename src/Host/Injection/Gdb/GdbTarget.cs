@@ -77,7 +77,7 @@ internal sealed class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibra
         -1 => new(ExitCodes.TargetNotFound, $"process {Process.Pid} does not export the CPython API (an interpreter built without shared symbols?)"),
         -2 => new(ExitCodes.Failed, $"the Python interpreter of process {Process.Pid} is not initialised yet (or is shutting down)", "try again in a moment"),
         -3 => new(ExitCodes.Failed, $"the target could not start a thread (out of memory or thread limit reached)"),
-        -4 => new(ExitCodes.Timeout, $"this Python 2 process has never started a thread, so its main thread must be interrupted, and it was not at a safe point", "try again"),
+        -4 => new(ExitCodes.Timeout, $"this Python 2.7 or 3.6 process has never started a thread, so its main thread must be interrupted, and it was not at a safe point", "try again"),
         _ => new(ExitCodes.Failed, $"the agent refused to start (status {status})"),
     };
 

@@ -261,11 +261,11 @@ class Driver(object):
         return True
 
     def move_to_main_thread(self):
-        """Python 2 without threads: the GIL must be created on the main thread."""
+        """Python 2.7 or 3.6 without threads: the GIL must be created on the main thread."""
         for thread in gdb.selected_inferior().threads():
             if thread.ptid[1] == self.pid and self.unsafe_frame(thread) is None:
                 thread.switch()
-                self.emit(event="safe-point", tid=self.pid, how="main thread (Python 2 without threads)")
+                self.emit(event="safe-point", tid=self.pid, how="main thread (no thread started yet)")
                 return True
         return False
 
