@@ -1,11 +1,13 @@
 """Prints bench/stackdump's table for one interpreter.
 
 Usage: python3 stackdump_table.py FACTS_FILE
+       python3 stackdump_table.py --across FACTS_FILE...   (host on each interpreter against 3.13)
 FACTS_FILE holds key=value lines written by bench/stackdump:
-  header, note (repeatable), runs, warmup, pause_runs, hyperfine_json,
+  header, version, note (repeatable), runs, warmup, pause_runs, hyperfine_json,
   pause_idle_ms, idle_seconds, pause_<name>_ms, skip_<name> (reason a measure is missing),
   pause_skip_<name> (reason a heartbeat series is missing).
-Command names in the hyperfine JSON: host, gdb, gdb_readnever, pyrasite.
+Command names in the hyperfine JSON: host, gdb, gdb_readnever, pyrasite, remote_unwinder (3.14),
+sampling_dump (3.15).
 """
 import json
 import statistics
@@ -16,8 +18,11 @@ LABELS = {
     "gdb": "bare gdb -nx -batch -p PID (default)",
     "gdb_readnever": "bare gdb -nx --readnever -batch -p PID",
     "pyrasite": "pyrasite PID dump_stacks.py",
+    "remote_unwinder": "_remote_debugging.RemoteUnwinder (3.14)",
+    "sampling_dump": "python3.15 -m profiling.sampling dump -a",
 }
 ORDER = ["host", "gdb", "gdb_readnever", "pyrasite"]
+PEERS = ["remote_unwinder", "sampling_dump"]
 W = 44
 
 
@@ -71,7 +76,7 @@ def main():
         return
     out.append("   wall time (%s runs after %s warm-up, hyperfine)   median      min      max"
                % (facts.get("runs", "?"), facts.get("warmup", "?")))
-    for name in ORDER:
+    for name in ORDER + [p for p in PEERS if p in times or "skip_" + p in facts]:
         label = LABELS[name]
         if name in times:
             med, lo, hi, _n = times[name]
@@ -124,7 +129,35 @@ def main():
 
     pause_line("host max pause vs bare attach, default", "gdb")
     pause_line("host max pause vs bare attach, --readnever", "gdb_readnever")
+    for peer in PEERS:
+        if host is not None and peer in med:
+            out.append("   %-*s %8.2f   (for scale: a reader from outside, no code run in the target)"
+                       % (W, "host / " + LABELS[peer], host / med[peer]))
     print("\n".join(out))
+
+
+def across(paths):
+    """host's median on each interpreter, and on 3.14 and 3.15 against 3.13 (goal: no slower)."""
+    rows = []
+    for path in paths:
+        facts, _notes = read_facts(path)
+        times = read_times(facts.get("hyperfine_json"))
+        if "host" in times:
+            rows.append((facts.get("version", "?"), facts.get("header", "?"), times["host"][0]))
+    print("== host run stackdump across interpreters (medians of this run) ==")
+    for version, header, median in rows:
+        print("   %-*s %8.3f s" % (W, header.split(":")[0] + " " + version, median))
+    base = [m for v, _h, m in rows if v.startswith("3.13.")]
+    for minor in ("3.14.", "3.15."):
+        for version, _header, median in rows:
+            if version.startswith(minor) and base:
+                r = median / base[0]
+                print("   %-*s %8.2f   goal <= 1.0  %s" % (W, "host on %s / host on 3.13" % version, r, verdict(r <= 1.0)))
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--across"]:
+    across(sys.argv[2:])
+    sys.exit(0)
 
 
 if __name__ == "__main__":

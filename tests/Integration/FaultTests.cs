@@ -7,10 +7,11 @@ namespace Host.Tests.Integration;
 /// <summary>Everything that can go wrong around an attach leaves the target as it was.</summary>
 public sealed class FaultTests
 {
-    [Fact]
-    public async Task A_stopped_target_is_refused_and_left_stopped()
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task A_stopped_target_is_refused_and_left_stopped(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
         Signals.Send(target.Pid, "STOP");
         while (Signals.State(target.Pid) != 'T')
             await Task.Delay(10);
@@ -87,10 +88,11 @@ public sealed class FaultTests
         target.AssertRunningFreely();
     }
 
-    [Fact]
-    public async Task Killing_host_with_SIGKILL_during_an_attach_leaves_the_target_running()
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Killing_host_with_SIGKILL_during_an_attach_leaves_the_target_running(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py", ["--allocate"]);
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py", ["--allocate"]);
         foreach (var delayMs in new[] { 30, 80, 130, 180, 250, 320, 400 })
         {
             using var host = HostRun.Start(["run", "stackdump", "--pid", target.Pid.ToString()]);
@@ -103,10 +105,11 @@ public sealed class FaultTests
         await target.AssertUnharmedAsync();
     }
 
-    [Fact]
-    public async Task Ctrl_C_during_a_dump_ends_cleanly_and_leaves_the_target_as_it_was()
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Ctrl_C_during_a_dump_ends_cleanly_and_leaves_the_target_as_it_was(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "threads_target.py");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
         foreach (var delayMs in new[] { 50, 150, 300 })
         {
             using var host = HostRun.Start(["run", "stackdump", "--pid", target.Pid.ToString()]);
@@ -123,12 +126,13 @@ public sealed class FaultTests
         await target.AssertUnharmedAsync();
     }
 
-    [Fact]
-    public async Task A_target_that_exits_while_being_dumped_gives_a_clear_error_and_leaves_no_files()
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task A_target_that_exits_while_being_dumped_gives_a_clear_error_and_leaves_no_files(string python)
     {
         foreach (var lifetime in new[] { "0.02", "0.05", "0.08", "0.1", "0.13", "0.15", "0.18", "0.2", "0.25", "0.3", "0.35", "0.5" })
         {
-            await using var target = await PythonTarget.StartAsync(Interpreters.Default, "exits_soon.py", [lifetime], answersCommands: false);
+            await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "exits_soon.py", [lifetime], answersCommands: false);
 
             var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString());
 
@@ -166,6 +170,28 @@ public sealed class FaultTests
         {
             Directory.Delete(outside, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_chrooted_target_is_dumped_through_a_session_under_its_own_root()
+    {
+        // A chroot keeps host's mount namespace: only the root directory tells that the target
+        // sees other files (its /tmp is the tree's), which once made the agent's dlopen fail.
+        var python = Interpreters.All.FirstOrDefault(i => i.Confinement == Confinement.Chroot)
+            ?? throw new InvalidOperationException("no chroot'ed interpreter: " + string.Join("; ", Interpreters.Missing));
+        await using var target = await PythonTarget.StartAsync(python, "threads_target.py");
+        Assert.Equal(new FileInfo("/proc/self/ns/mnt").LinkTarget, new FileInfo($"/proc/{target.Pid}/ns/mnt").LinkTarget);
+
+        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], environment: new Dictionary<string, string?> { ["HOST_INJECTOR"] = null });
+        var throughGdb = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], environment: new Dictionary<string, string?> { ["HOST_INJECTOR"] = "gdb" });
+
+        foreach (var run in new[] { result, throughGdb })
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("in sleeping_worker", run.Stdout);
+            run.AssertNoFilesLeft();
+        }
+        await target.AssertUnharmedAsync();
     }
 
     [Fact]

@@ -107,7 +107,9 @@ public sealed class ShippedRecipeTests
     {
         var interpreter = Interpreters.Get(python);
         await using var target = await PythonTarget.StartAsync(interpreter, "threads_target.py", ["--recipes"]);
-        var file = Path.Combine(Path.GetTempPath(), $"faulthandler-{Guid.NewGuid():N}.txt");
+        // The target writes the file where it sees it: under its own root when confined.
+        var file = $"/tmp/faulthandler-{Guid.NewGuid():N}.txt";
+        var written = interpreter.HostPath(file);
         try
         {
             var arm = await HostRun.RunAsync("run", "faulthandler", "-p", target.Pid.ToString(), "--signal", "USR2", "--file", file);
@@ -125,7 +127,7 @@ public sealed class ShippedRecipeTests
             // faulthandler writes thread after thread from the signal handler: a read may come
             // between two of them, so each thread is waited for.
             foreach (var function in new[] { "sleeping_worker", "growing_worker", "main_loop" })
-                await WaitForTextAsync(file, function);
+                await WaitForTextAsync(written, function);
 
             var off = await HostRun.RunAsync("run", "faulthandler", "-p", target.Pid.ToString(), "--signal", "USR2", "--off");
             Assert.True(off.ExitCode == 0, off.ToString());
@@ -134,7 +136,7 @@ public sealed class ShippedRecipeTests
         }
         finally
         {
-            File.Delete(file);
+            File.Delete(written);
         }
     }
 

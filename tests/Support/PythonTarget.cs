@@ -97,6 +97,15 @@ public sealed class PythonTarget : IAsyncDisposable
 
     public string Errors => _errors;
 
+    /// <summary>Waits for the target to end by itself (after a signal, say) and gives its exit code; its standard error is read to the end.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+        await _stderr.ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
     /// <summary>The next line the target prints by itself (for fixtures that do not answer commands).</summary>
     public Task<string?> NextLineAsync() => ReadLineAsync(TimeSpan.FromSeconds(20));
 

@@ -43,6 +43,14 @@ public sealed class RunningHost : IAsyncDisposable
 
     public void ReadStdout() => _stdout ??= _process.StandardOutput.ReadToEndAsync();
 
+    /// <summary>Hands each line of standard output to <paramref name="take"/> as it comes, keeping none (for outputs of millions of lines).</summary>
+    public void StreamStdout(Action<string> take) => _stdout ??= Task.Run(async () =>
+    {
+        while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            take(line);
+        return "";
+    });
+
     /// <summary>Waits until standard error shows <paramref name="text"/>; fails with what it shows if host ends first.</summary>
     public async Task WaitForStderrAsync(string text, TimeSpan? timeout = null)
     {

@@ -108,6 +108,29 @@ internal static class ProcFs
         }
     }
 
+    /// <summary>Where a mapped file's start (its file offset 0) is mapped: that mapping's address range.</summary>
+    public static (ulong Start, ulong End)? MappingOf(int pid, string path)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/maps"))
+            {
+                // start-end perms offset dev inode path
+                var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length < 6 || fields[5].Trim() != path || fields[2].Trim('0').Length != 0)
+                    continue;
+                var range = fields[0].Split('-');
+                if (range.Length == 2 && ulong.TryParse(range[0], System.Globalization.NumberStyles.HexNumber, null, out var start)
+                    && ulong.TryParse(range[1], System.Globalization.NumberStyles.HexNumber, null, out var end))
+                    return (start, end);
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
+
     /// <summary>The mount namespace identity, e.g. "mnt:[4026531841]", or null if unreadable.</summary>
     public static string? MountNamespace(string pid)
     {

@@ -35,6 +35,9 @@ internal static class PythonProcesses
             return guess is null ? null : new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), guess.Value.Version + " (not traceable by you)", first, null, commandLine);
         }
         var python = PythonDetector.Detect(executable, files);
-        return python is null ? null : new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), python.Value.Version, executable, python.Value.Libpython, commandLine);
+        if (python is null)
+            return null;
+        var version = PythonDetector.Exact(pid, python.Value.Version, python.Value.Libpython ?? executable);
+        return new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), version, executable, python.Value.Libpython, commandLine);
     }
 }
