@@ -141,7 +141,9 @@ void trace_buffers_count(struct ring *ring, int dropped, int beyond_depth)
 
 void trace_buffers_enter(struct ring *ring, int inside)
 {
-    atomic_store_explicit(&ring->inside, inside, memory_order_seq_cst);
+    /* Entering must be seen before the hook reads whether a session runs (stop() writes that, then
+     * reads this: one of the two sees the other); leaving only has to come after the hook's work. */
+    atomic_store_explicit(&ring->inside, inside, inside ? memory_order_seq_cst : memory_order_release);
 }
 
 int trace_buffers_any_inside(void)

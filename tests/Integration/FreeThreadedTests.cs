@@ -40,7 +40,13 @@ public sealed class FreeThreadedTests
             Assert.Contains("<module>", pdb.Stdout);
             Assert.Contains("detached", pdb.Stderr);
 
-            foreach (var result in new[] { dump, withLocals, trace, pdb })
+            // A thread that never leaves Python: it is stopped where it runs, steps, and runs on.
+            var spinner = await HostRun.RunAsync("run", "pdb", "-p", pid, "--thread", $"spinner-{round % 4}", "--commands", "where;next;p 6 * 7;continue");
+            Assert.True(spinner.ExitCode == ExitCodes.Ok, $"round {round}: {spinner}");
+            Assert.Contains("spin()", spinner.Stdout);
+            Assert.Contains("42", spinner.Stdout);
+
+            foreach (var result in new[] { dump, withLocals, trace, pdb, spinner })
                 result.AssertNoFilesLeft();
             target.AssertRunningFreely();
             var now = await ProgressAsync(target);
