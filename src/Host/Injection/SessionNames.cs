@@ -27,7 +27,7 @@ internal static class SessionNames
         if (Parse(name) is not { } owner)
             return false;
         if (owner.Pid == Environment.ProcessId)
-            return false;
+            return owner.Start is { } then && ProcFs.StartTime(owner.Pid) is { } mine && then != mine; // an earlier host with our pid
         // A thread id is not a process: its /proc/N/stat names the thread group leader elsewhere.
         if (ProcFs.ThreadGroup(owner.Pid) != owner.Pid || !ProcFs.IsAlive(owner.Pid))
             return true;
@@ -44,7 +44,7 @@ internal static class SessionNames
         var restAfterPid = rest;
         var start = Number(ref rest);
         if (start is not null && Named(rest))
-            return ((int)pid, start);
+            return ((int)pid, start == 0 ? null : start); // 0: the host could not read its own start time
         return Named(restAfterPid) ? ((int)pid, null) : null;
     }
 

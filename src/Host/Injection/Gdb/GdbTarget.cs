@@ -69,7 +69,12 @@ internal sealed class GdbTarget(TargetProcess process, GdbRunner gdb, AgentLibra
         var result = GdbOutcome.Check(transcript, Process, timeout).Single();
         var status = result.Value?.GetInt32() ?? -100;
         if (status != 0)
+        {
+            // An interpreter that is no longer initialised may be one shutting down: then the process is leaving.
+            if (status == -2 && TargetInspector.ExitsShortly(Process.Pid))
+                throw GdbOutcome.Exited(Process.Pid);
             throw AgentRefused(status);
+        }
     }
 
     private CapabilityException AgentRefused(int status) => status switch
