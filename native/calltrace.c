@@ -28,12 +28,6 @@
 
 struct calltrace calltrace = {.wake_write = -1, .wake_read = -1};
 
-static __thread struct thread_state {
-    unsigned generation;
-    int status; /* 0 unseen, 1 traced, -1 ignored, 2 waiting for the payload to decide */
-    uint16_t slot;
-    int depth;
-} tls;
 
 static uint64_t now_ns(void)
 {
@@ -44,8 +38,9 @@ static uint64_t now_ns(void)
 
 void calltrace_exclude_this_thread(void)
 {
-    tls.generation = atomic_load(&calltrace.generation);
-    tls.status = -1;
+    struct trace_thread *self = trace_buffers_thread();
+    self->generation = atomic_load(&calltrace.generation);
+    self->status = -1;
 }
 
 int calltrace_running(void)
@@ -92,9 +87,8 @@ static int32_t object_id(PyObject *key)
 }
 
 /* This thread's state, or NULL when it is not traced. */
-static struct thread_state *current_thread(void)
+static struct trace_thread *current_thread(struct trace_thread *thread)
 {
-    struct thread_state *thread = &tls;
     unsigned generation = atomic_load_explicit(&calltrace.generation, memory_order_acquire);
     if (thread->generation != generation) {
         thread->generation = generation;
@@ -151,9 +145,10 @@ static void append(struct ring *ring, const struct record *record)
 }
 
 /* Records one event; returns 1 when the code object is filtered out (and may be disabled). */
-static int record_event(struct ring *ring, PyObject *code, int kind, PyObject *exception_type)
+static int record_event(struct trace_thread *self, PyObject *code, int kind, PyObject *exception_type)
 {
-    struct thread_state *thread = current_thread();
+    struct ring *ring = self->ring;
+    struct trace_thread *thread = current_thread(self);
     if (thread == NULL)
         return 0;
     int32_t id = object_id(code);
@@ -187,22 +182,27 @@ static int record_event(struct ring *ring, PyObject *code, int kind, PyObject *e
 }
 
 /*
- * Every hook enters here: it says it is inside (so the session's end waits for it) before it
- * looks at anything the session owns, and records the event if a session is running.
+ * Every hook enters here. Without a GIL it says it is inside (so the session's end waits for it)
+ * before it looks at anything the session owns; with one, the session cannot end while it runs
+ * (the controller needs the GIL), and what may change while a hook runs Python code is checked
+ * again after. It records the event if a session is running.
  */
 int calltrace_event(PyObject *code, int kind, PyObject *exception_type, int *running)
 {
-    struct ring *ring = trace_buffers_mine();
+    struct trace_thread *self = trace_buffers_thread();
     *running = 0;
-    if (ring == NULL)
+    if (self->ring == NULL)
         return 0;
-    trace_buffers_enter(ring, 1);
+    int concurrent = calltrace.concurrent;
+    if (concurrent)
+        trace_buffers_enter(self->ring, 1);
     int filtered = 0;
     if (calltrace_running()) {
         *running = 1;
-        filtered = record_event(ring, code, kind, exception_type);
+        filtered = record_event(self, code, kind, exception_type);
     }
-    trace_buffers_enter(ring, 0);
+    if (concurrent)
+        trace_buffers_enter(self->ring, 0);
     return filtered;
 }
 

@@ -90,8 +90,9 @@ static PyObject *install_here(PyObject *self, PyObject *args)
 }
 
 /*
- * start(mode, kinds, max_depth, capacity, lossless, on_object, on_thread, marker, disable)
- * -> {"started_ns", "wake_fd"}, or None when another session is already tracing.
+ * start(mode, kinds, max_depth, capacity, lossless, on_object, on_thread, marker, disable[, concurrent])
+ * -> {"started_ns", "wake_fd"}, or None when another session is already tracing. concurrent: the
+ * GIL is off (free-threaded builds), so hooks run while the controller does.
  * kinds is a bit mask of 1 << KIND_*; max_depth < 0 means no limit; capacity is the number of
  * records each thread's buffer holds.
  */
@@ -99,12 +100,12 @@ static PyObject *start(PyObject *self, PyObject *args)
 {
     (void)self;
     const struct host_api *api = calltrace.api;
-    int mode, lossless;
+    int mode, lossless, concurrent = 1;
     unsigned kinds;
     long max_depth, capacity;
     PyObject *on_object, *on_thread, *marker, *disable;
-    if (!api->PyArg_ParseTuple(args, "iIlliOOOO", &mode, &kinds, &max_depth, &capacity, &lossless,
-                               &on_object, &on_thread, &marker, &disable))
+    if (!api->PyArg_ParseTuple(args, "iIlliOOOO|i", &mode, &kinds, &max_depth, &capacity, &lossless,
+                               &on_object, &on_thread, &marker, &disable, &concurrent))
         return NULL;
     if (atomic_load(&calltrace.active) || calltrace.on_object != NULL)
         return HOST_NONE_NEW(api); /* another session, or one whose hooks never all left */
@@ -125,6 +126,7 @@ static PyObject *start(PyObject *self, PyObject *args)
     calltrace.kinds = kinds;
     calltrace.max_depth = max_depth;
     calltrace.lossless = lossless;
+    calltrace.concurrent = concurrent;
     calltrace.on_object = on_object;
     calltrace.on_thread = on_thread;
     calltrace.marker = marker;

@@ -24,6 +24,7 @@ struct calltrace {
     unsigned kinds;
     long max_depth;
     int lossless;
+    int concurrent; /* no GIL: hooks run while the controller does (free-threaded builds) */
     PyObject *on_object, *on_thread, *marker, *disable_marker;
     void *controller_tstate;
     _Atomic int32_t next_id;

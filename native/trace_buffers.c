@@ -41,12 +41,12 @@ static _Atomic uint8_t session;
 static pthread_key_t owner_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
-static __thread struct ring *mine;
+static __thread struct trace_thread mine;
 
 /* The thread ended (or could not register its ring): the ring gets no more records from it. */
 static void retire(void *ring)
 {
-    mine = NULL;
+    mine.ring = NULL;
     atomic_store_explicit(&((struct ring *)ring)->state, RING_RETIRED, memory_order_release);
 }
 
@@ -100,19 +100,20 @@ static struct ring *take_free_ring(void)
     return ring;
 }
 
-struct ring *trace_buffers_mine(void)
+struct trace_thread *trace_buffers_thread(void)
 {
-    if (mine != NULL)
-        return mine;
+    struct trace_thread *self = &mine;
+    if (self->ring != NULL)
+        return self;
     pthread_mutex_lock(&make_lock);
     struct ring *ring = take_free_ring();
     pthread_mutex_unlock(&make_lock);
     if (ring != NULL && pthread_setspecific(owner_key, ring) != 0) {
         retire(ring);
-        return NULL;
+        return self;
     }
-    mine = ring;
-    return ring;
+    self->ring = ring;
+    return self;
 }
 
 int trace_buffers_append(struct ring *ring, const struct record *record, void (*wake)(void))

@@ -20,10 +20,20 @@ _Static_assert(sizeof(struct record) == 24, "the host reads 24-byte records");
 
 struct ring;
 
+/* What a traced thread keeps: its buffer, and calltrace.c's state of it in the current session. */
+struct trace_thread {
+    struct ring *ring; /* NULL until its first event, and again once the thread has ended */
+    unsigned generation;
+    int status; /* 0 unseen, 1 traced, -1 ignored, 2 waiting for the payload to decide */
+    uint16_t slot;
+    int depth;
+};
+
 /* Sets the size of the buffers made from now on, and empties the existing ones for a new session. */
 void trace_buffers_open(uint32_t records_per_thread, uint8_t session);
-/* The calling thread's buffer, made (or reused from a thread that ended) on first use; NULL if none can be had. */
-struct ring *trace_buffers_mine(void);
+/* The calling thread's state; its buffer is made (or reused from a thread that ended) on first use,
+ * and stays NULL if none can be had. One thread-local access: hooks call this once per event. */
+struct trace_thread *trace_buffers_thread(void);
 /* Appends a record: 1 appended, 0 full (the caller drops it or waits), and wakes the drainer at half full. */
 int trace_buffers_append(struct ring *ring, const struct record *record, void (*wake)(void));
 void trace_buffers_count(struct ring *ring, int dropped, int beyond_depth);

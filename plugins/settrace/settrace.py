@@ -409,7 +409,7 @@ def main():
     max_depth = PARAMS.get("max_depth")
     started = native["calltrace_start"](mode, kinds, -1 if max_depth is None else int(max_depth),
                                         int(PARAMS.get("capacity", 1 << 16)), int(bool(PARAMS.get("lossless"))),
-                                        names.on_object, threads.on_thread, marker, disable)
+                                        names.on_object, threads.on_thread, marker, disable, int(not gil_enabled()))
     if started is None:
         output.send({"type": "error", "message": "another `host run settrace` is already tracing this process"})
         return
