@@ -1,19 +1,18 @@
 /*
- * The call recorder behind `host run settrace`: its hooks.
+ * The call recorder behind `host run settrace`: what every hook does with one event.
  *
- * Per-event cost inside the target is what matters, so the hooks are C: sys.monitoring
- * callbacks (3.12+, METH_FASTCALL functions registered by the payload) or a C profile/trace
- * function installed on every thread (2.7-3.11). A hook appends a 24-byte record (time, code id,
- * thread slot, depth, kind) to its thread's own buffer (trace_buffers.c); the payload's controller
- * thread drains them in batches and the host does all the formatting. Names are sent once per code
- * object: the first time a code object (or exception type) is seen, the payload's
- * on_object(obj, id) decides whether the filters accept it, and rejected code is disabled for good
- * (sys.monitoring.DISABLE) or skipped. The start and stop of a session live in calltrace_control.c.
+ * Per-event cost inside the target is what matters, so the hooks are C (calltrace_hooks.c). Each
+ * event becomes a 24-byte record (time, code id, thread slot, depth, kind) in its thread's own
+ * buffer (trace_buffers.c); the payload's controller thread drains them in batches and the host
+ * does all the formatting. Names are sent once per code object: the first time a code object (or
+ * exception type) is seen, the payload's on_object(obj, id) decides whether the filters accept it,
+ * and rejected code is disabled for good (sys.monitoring.DISABLE) or skipped. The start and stop of
+ * a session live in calltrace_control.c.
  *
  * Nothing here relies on the GIL: on a free-threaded build every traced thread runs its hooks at
  * the same time. Buffers are per thread, ids are looked up without a lock (trace_ids.c), the few
- * shared counters are atomic, and each hook says when it is inside (trace_buffers_enter), so that
- * the session's end waits for the last one before it releases what the hooks use.
+ * shared counters are atomic, and there each hook says when it is inside (trace_buffers_enter),
+ * so that the session's end waits for the last one before it releases what the hooks use.
  * A hook never lets an error escape into the traced code: failures count as "filtered out".
  */
 #define _GNU_SOURCE
@@ -27,7 +26,6 @@
 #include "trace_ids.h"
 
 struct calltrace calltrace = {.wake_write = -1, .wake_read = -1};
-
 
 static uint64_t now_ns(void)
 {
@@ -204,112 +202,4 @@ int calltrace_event(PyObject *code, int kind, PyObject *exception_type, int *run
     if (concurrent)
         trace_buffers_enter(self->ring, 0);
     return filtered;
-}
-
-/* ---- 2.7 to 3.11: a C profile or trace function on every thread ---- */
-
-static PyObject *frame_code(PyObject *frame)
-{
-    const struct host_api *api = calltrace.api;
-    if (api->PyFrame_GetCode != NULL) {
-        PyObject *code = api->PyFrame_GetCode(frame);
-        /* A new reference, but the frame keeps the code alive while we look at it. */
-        if (code != NULL)
-            api->Py_DecRef(code);
-        return code;
-    }
-    return *(PyObject **)((char *)frame + HOST_FRAME_F_CODE_OFFSET);
-}
-
-static int hook(PyObject *object, PyObject *frame, int what, PyObject *arg)
-{
-    (void)object;
-    const struct host_api *api = calltrace.api;
-    int running = 1;
-    switch (what) {
-    case PyTrace_CALL:
-        calltrace_event(frame_code(frame), KIND_CALL, NULL, &running);
-        break;
-    case PyTrace_RETURN:
-        calltrace_event(frame_code(frame), arg == NULL ? KIND_UNWIND : KIND_RETURN, NULL, &running);
-        break;
-    case PyTrace_EXCEPTION:
-        calltrace_event(frame_code(frame), KIND_EXCEPTION, arg != NULL ? api->PyTuple_GetItem(arg, 0) : NULL, &running);
-        if (api->PyErr_Occurred())
-            api->PyErr_Clear();
-        break;
-    default:
-        running = calltrace_running();
-        break;
-    }
-    if (!running) {
-        /* A straggler (or a forked child): remove ourselves from this thread. */
-        if (calltrace.mode == MODE_PROFILE)
-            api->PyEval_SetProfile(NULL, NULL);
-        else
-            api->PyEval_SetTrace(NULL, NULL);
-    }
-    return 0;
-}
-
-Py_tracefunc calltrace_hook(void)
-{
-    return hook;
-}
-
-/* ---- 3.12+: sys.monitoring callbacks ---- */
-
-static PyObject *monitoring_result(int filtered_out, int running, int can_disable)
-{
-    const struct host_api *api = calltrace.api;
-    if (can_disable && (filtered_out || !running)) {
-        api->Py_IncRef(calltrace.disable_marker);
-        return calltrace.disable_marker;
-    }
-    return HOST_NONE_NEW(api);
-}
-
-#define MONITORING_CALLBACK(name, kind, can_disable)                                          \
-    static PyObject *name(PyObject *self, PyObject *const *args, ptrdiff_t nargs)              \
-    {                                                                                          \
-        (void)self;                                                                            \
-        int running = 0, filtered = 0;                                                         \
-        if (nargs >= 2)                                                                        \
-            filtered = calltrace_event(args[0], kind, NULL, &running);                         \
-        return monitoring_result(filtered, running, can_disable);                             \
-    }
-
-MONITORING_CALLBACK(on_py_start, KIND_CALL, 1)
-MONITORING_CALLBACK(on_py_return, KIND_RETURN, 1)
-MONITORING_CALLBACK(on_py_unwind, KIND_UNWIND, 0)
-
-/* RAISE(code, offset, exception). */
-static PyObject *on_raise(PyObject *self, PyObject *const *args, ptrdiff_t nargs)
-{
-    (void)self;
-    const struct host_api *api = calltrace.api;
-    int running = 0;
-    if (nargs >= 3) {
-        /* Not ob_type: that field is not at the same place on every build (free-threaded objects are larger). */
-        PyObject *type = api->PyObject_Type(args[2]);
-        if (type == NULL)
-            api->PyErr_Clear();
-        calltrace_event(args[0], KIND_EXCEPTION, type, &running);
-        if (type != NULL)
-            api->Py_DecRef(type); /* the exception keeps its type alive */
-    }
-    return monitoring_result(0, running, 0);
-}
-
-static PyMethodDef hook_methods[] = {
-    {"calltrace_on_py_start", (void *)on_py_start, METH_FASTCALL, NULL},
-    {"calltrace_on_py_return", (void *)on_py_return, METH_FASTCALL, NULL},
-    {"calltrace_on_py_unwind", (void *)on_py_unwind, METH_FASTCALL, NULL},
-    {"calltrace_on_raise", (void *)on_raise, METH_FASTCALL, NULL},
-    {NULL, NULL, 0, NULL},
-};
-
-PyMethodDef *calltrace_hook_methods(void)
-{
-    return hook_methods;
 }

@@ -258,6 +258,7 @@ static PyMethodDef methods[] = {
 
 PyMethodDef *host_calltrace_methods(void)
 {
-    calltrace.api = host_api();
+    if (calltrace.api == NULL)
+        calltrace.api = host_api();
     return methods;
 }

@@ -3,8 +3,46 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/uio.h>
+#include <sys/user.h>
+
+/* inject.c: the target, the deadline of every call, and the JSON events on stdout. */
+extern int target_pid;
+extern long call_deadline_ms;
 long now_ms(void);
+#include <stdio.h>
+void json_string(FILE *out, const char *text);
 void emit_error(const char *kind, const char *function, const char *format, ...);
+
+/* thread_call.c: one stopped thread, its saved registers, and calls made on it. */
+struct saved_state {
+    struct user_regs_struct regs;
+    unsigned char fp[8192];
+    struct iovec fp_iov;
+    int fp_kind; /* NT_X86_XSTATE, NT_PRFPREG, or 0 */
+};
+struct argument {
+    int is_string;
+    long number;
+    const char *text;
+};
+/* Seizes and stops one thread: 1 stopped, 0 could not (gone, busy), -1 not permitted. */
+int stop_thread(int tid, int *pending_signal);
+void release_thread(int tid);
+int save_state(int tid, struct saved_state *s);
+int restore_state(int tid, struct saved_state *s);
+int read_string(uint64_t address, char *buffer, size_t size);
+/* Runs function(args) on the thread: 0 with its rax in *result, or -1 (reported); the thread's
+ * registers are as they were before the call, whatever happens. */
+int call_in_thread(int tid, struct saved_state *saved, const char *name, uint64_t function,
+                   const struct argument *args, int nargs, long *result);
+
+/* safe_point.c: the target's threads, and the one to use. */
+int thread_ids(int *tids, int max);
+long syscall_of(int tid);
+/* Stops a thread at a safe point and saves its state: its tid; 0 none (why says, per thread),
+ * -1 not permitted, -2 no such process, -3 stacks cannot be unwound here. */
+int choose_thread(struct saved_state *saved, int only_tid, char *how, size_t how_size, char *why, size_t why_size);
 
 /* modules.c: the target's mapped ELF files and their symbols. */
 /* The address of an exported function, looked up in the order the target's modules are mapped (as the

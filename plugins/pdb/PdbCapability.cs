@@ -22,10 +22,18 @@ public sealed class PdbCapability : ICapability
         return new PdbSession(context, commands, context.Arguments.GetText("thread"), PayloadSource.Value).RunAsync(cancellationToken);
     }
 
-    private static readonly Lazy<string> PayloadSource = new(() =>
+    // The payload's parts, joined in this order into one source.
+    private static readonly Lazy<string> PayloadSource = new(() => Join("pdb_link.py", "pdb_host.py", "pdb_payload.py"));
+
+    private static string Join(params string[] parts)
     {
-        using var stream = typeof(PdbCapability).Assembly.GetManifestResourceStream("pdb_payload.py")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+        var source = new System.Text.StringBuilder();
+        foreach (var part in parts)
+        {
+            using var stream = typeof(PdbCapability).Assembly.GetManifestResourceStream(part)!;
+            using var reader = new StreamReader(stream);
+            source.Append(reader.ReadToEnd()).Append('\n');
+        }
+        return source.ToString();
+    }
 }

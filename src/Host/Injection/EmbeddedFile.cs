@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Host.Injection;
 
-/// <summary>Text files compiled into the host: the gdb driver and the payload prelude.</summary>
+/// <summary>Text files compiled into the host: the gdb driver (in two parts) and the payload prelude.</summary>
 internal static class EmbeddedFile
 {
     public static string Read(string logicalName)

@@ -52,7 +52,10 @@ internal sealed class SessionDirectory : IDisposable
                 throw new CapabilityException(ExitCodes.Failed, $"cannot open the target's /tmp ({shown}, errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})",
                     "the target's /tmp must exist and be reachable by the user running host");
             hostTmp = $"/proc/self/fd/{heldTmp}";
-            StaleSessions.Sweep(hostTmp);
+            // A directory's pid means ours only where the target shares our pid numbers: in a
+            // container with its own, a host run inside would name its sessions by other numbers.
+            if (Processes.ProcFs.PidNamespace("self") == Processes.ProcFs.PidNamespace(target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                StaleSessions.Sweep(hostTmp);
         }
         var hostPath = $"{hostTmp}/{name}";
         try

@@ -197,8 +197,7 @@ def current_thread_ident():
 def python_info():
     # A free-threaded build says so as Python does in its ABI tag: "3.14.7t".
     version = _sys.version.split()[0] + ("t" if free_threaded_build() else "")
-    info = {"python": version, "pid": _os.getpid(), "executable": _text(_sys.executable),
-            "free_threaded": free_threaded_build(), "gil_enabled": gil_enabled()}
+    info = {"python": version, "pid": _os.getpid(), "executable": _text(_sys.executable)}
     implementation = getattr(_sys, "implementation", None)
     info["implementation"] = implementation.name if implementation else "cpython"
     return info

@@ -132,11 +132,16 @@ internal static class ProcFs
     }
 
     /// <summary>The mount namespace identity, e.g. "mnt:[4026531841]", or null if unreadable.</summary>
-    public static string? MountNamespace(string pid)
+    public static string? MountNamespace(string pid) => Namespace(pid, "mnt");
+
+    /// <summary>The pid namespace identity, e.g. "pid:[4026531836]", or null if unreadable.</summary>
+    public static string? PidNamespace(string pid) => Namespace(pid, "pid");
+
+    private static string? Namespace(string pid, string kind)
     {
         try
         {
-            return new FileInfo($"/proc/{pid}/ns/mnt").LinkTarget;
+            return new FileInfo($"/proc/{pid}/ns/{kind}").LinkTarget;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
