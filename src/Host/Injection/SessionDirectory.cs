@@ -49,8 +49,14 @@ internal sealed class SessionDirectory : IDisposable
             shown = $"/proc/{target.Pid}/root/tmp";
             heldTmp = Libc.Open(shown, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
             if (heldTmp < 0)
-                throw new CapabilityException(ExitCodes.Failed, $"cannot open the target's /tmp ({shown}, errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})",
+            {
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                // Its /proc/PID/root goes with a process that exits.
+                if (Processes.TargetInspector.ExitsShortly(target.Pid))
+                    throw new CapabilityException(ExitCodes.TargetNotFound, $"process {target.Pid} exited while host was attaching to it");
+                throw new CapabilityException(ExitCodes.Failed, $"cannot open the target's /tmp ({shown}, errno {errno})",
                     "the target's /tmp must exist and be reachable by the user running host");
+            }
             hostTmp = $"/proc/self/fd/{heldTmp}";
             // A directory's pid means ours only where the target shares our pid numbers: in a
             // container with its own, a host run inside would name its sessions by other numbers.
