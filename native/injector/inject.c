@@ -169,8 +169,9 @@ int main(int argc, char **argv)
     alarm_action.sa_handler = on_alarm; /* no SA_RESTART: waitpid returns EINTR */
     sigaction(SIGALRM, &alarm_action, NULL);
 
+    /* The kinds are host's failure vocabulary (src/Host/Injection/Transports/FailureKind.cs). */
     if (kill(target_pid, 0) != 0 && errno == ESRCH) {
-        emit_error("attach", NULL, "ptrace: No such process.");
+        emit_error("no-such-process", NULL, "process %d does not exist", target_pid);
         return 1;
     }
     if (load_unwinder() != 0) {
@@ -185,11 +186,11 @@ int main(int argc, char **argv)
     char how[128], why[512] = "";
     int tid = choose_thread(&saved, 0, how, sizeof how, why, sizeof why);
     if (tid == -1) {
-        emit_error("attach", NULL, "ptrace: Operation not permitted.");
+        emit_error("permission", NULL, "ptrace(PTRACE_SEIZE): %s", strerror(EPERM));
         return 1;
     }
     if (tid == -2) {
-        emit_error("attach", NULL, "ptrace: No such process.");
+        emit_error("no-such-process", NULL, "process %d exited during the attach", target_pid);
         return 1;
     }
     if (tid == -3) {

@@ -19,21 +19,9 @@ public sealed class PdbCapability : ICapability
     {
         var script = context.Arguments.GetText("commands");
         ICommandSource commands = script is null ? new TerminalCommands() : new ScriptedCommands(script);
-        return new PdbSession(context, commands, context.Arguments.GetText("thread"), PayloadSource.Value).RunAsync(cancellationToken);
+        return new PdbSession(context, commands, context.Arguments.GetText("thread"), Payload.Value).RunAsync(cancellationToken);
     }
 
     // The payload's parts, joined in this order into one source.
-    private static readonly Lazy<string> PayloadSource = new(() => Join("pdb_link.py", "pdb_host.py", "pdb_payload.py"));
-
-    private static string Join(params string[] parts)
-    {
-        var source = new System.Text.StringBuilder();
-        foreach (var part in parts)
-        {
-            using var stream = typeof(PdbCapability).Assembly.GetManifestResourceStream(part)!;
-            using var reader = new StreamReader(stream);
-            source.Append(reader.ReadToEnd()).Append('\n');
-        }
-        return source.ToString();
-    }
+    private static readonly Lazy<string> Payload = new(() => PayloadSource.FromResources(typeof(PdbCapability).Assembly, "pdb_link.py", "pdb_host.py", "pdb_payload.py"));
 }

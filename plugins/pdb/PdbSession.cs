@@ -39,16 +39,14 @@ internal sealed class PdbSession(ICapabilityContext context, ICommandSource comm
             Interrupt();
         };
         Console.CancelKeyPress += onInterrupt;
-        var messages = new TargetMessages(output, context.Timeout);
+        var messages = new TargetMessages(output, context.Pid, context.Timeout);
         if (commands is TerminalCommands terminal)
             terminal.Completer = line => CompleteAsync(messages, line);
         messages.Start();
         try
         {
-            await foreach (var line in messages.ReadAllAsync().ConfigureAwait(false))
+            await foreach (var message in messages.ReadAllAsync().ConfigureAwait(false))
             {
-                using var document = JsonDocument.Parse(line);
-                var message = document.RootElement;
                 if (await HandleAsync(message.GetProperty("type").GetString(), message).ConfigureAwait(false))
                     return _gaveUpWaiting ? GaveUp() : ExitCodes.Ok;
             }
@@ -103,9 +101,6 @@ internal sealed class PdbSession(ICapabilityContext context, ICommandSource comm
                 else
                     WaitBounded();
                 break;
-            case "error":
-                throw new CapabilityException(ExitCodes.Failed, $"pdb could not start in the target: {message.GetProperty("message").GetString()}",
-                    "the target was left as it was");
             case "done":
                 Note($"host: detached from process {context.Pid}; it runs on");
                 return true;

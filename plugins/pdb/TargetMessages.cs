@@ -8,15 +8,21 @@ namespace Host.Plugins.Pdb;
 /// The target's messages, read in the background so that an answer to a completion request (Tab
 /// at the prompt) is seen while the session itself waits for the user's line.
 /// </summary>
-internal sealed class TargetMessages(IChannel channel, TimeSpan openTimeout)
+internal sealed class TargetMessages(IChannel channel, int pid, TimeSpan openTimeout)
 {
-    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
+    private readonly PayloadMessages _stream = new(channel, pid, "pdb")
+    {
+        OnError = error => new CapabilityException(ExitCodes.Failed, $"pdb could not start in the target: {error.GetProperty("message").GetString()}",
+            "the target was left as it was"),
+        OnClosed = _ => new CapabilityException(ExitCodes.Failed, $"process {pid} closed the pdb channel without detaching (did it exit?)"),
+    };
     private TaskCompletionSource<JsonElement>? _completions;
 
     public void Start() => _ = Task.Run(PumpAsync);
 
-    /// <summary>Every message but completions; ends when the target closes the channel, or throws what reading threw.</summary>
-    public IAsyncEnumerable<string> ReadAllAsync() => _lines.Reader.ReadAllAsync();
+    /// <summary>Every message but completions, up to "done"; throws what reading threw (an "error" message among others).</summary>
+    public IAsyncEnumerable<JsonElement> ReadAllAsync() => _messages.Reader.ReadAllAsync();
 
     /// <summary>Sends a completion request and waits (briefly) for the answer; null if none came.</summary>
     public async Task<JsonElement?> CompleteAsync(Func<Task> sendRequest, TimeSpan wait)
@@ -32,21 +38,20 @@ internal sealed class TargetMessages(IChannel channel, TimeSpan openTimeout)
     {
         try
         {
-            await foreach (var line in channel.ReadLinesAsync(openTimeout, CancellationToken.None).ConfigureAwait(false))
+            await foreach (var (type, message) in _stream.ReadAsync(openTimeout, CancellationToken.None).ConfigureAwait(false))
             {
-                using var document = JsonDocument.Parse(line);
-                if (document.RootElement.GetProperty("type").GetString() == "completions")
+                if (type == "completions")
                 {
-                    Interlocked.Exchange(ref _completions, null)?.TrySetResult(document.RootElement.Clone());
+                    Interlocked.Exchange(ref _completions, null)?.TrySetResult(message.Clone());
                     continue;
                 }
-                await _lines.Writer.WriteAsync(line).ConfigureAwait(false);
+                await _messages.Writer.WriteAsync(message.Clone()).ConfigureAwait(false);
             }
-            _lines.Writer.Complete();
+            _messages.Writer.Complete();
         }
         catch (Exception error)
         {
-            _lines.Writer.Complete(error);
+            _messages.Writer.Complete(error);
         }
     }
 }

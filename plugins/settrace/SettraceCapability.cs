@@ -24,20 +24,8 @@ public sealed class SettraceCapability : ICapability
     ];
 
     public Task<int> RunAsync(ICapabilityContext context, CancellationToken cancellationToken) =>
-        new TraceSession(context, TraceRequest.From(context.Arguments), PayloadSource.Value).RunAsync(cancellationToken);
+        new TraceSession(context, TraceRequest.From(context.Arguments), Payload.Value).RunAsync(cancellationToken);
 
     // The payload's parts, joined in this order into one source.
-    private static readonly Lazy<string> PayloadSource = new(() => Join("settrace_names.py", "settrace.py"));
-
-    private static string Join(params string[] parts)
-    {
-        var source = new System.Text.StringBuilder();
-        foreach (var part in parts)
-        {
-            using var stream = typeof(SettraceCapability).Assembly.GetManifestResourceStream(part)!;
-            using var reader = new StreamReader(stream);
-            source.Append(reader.ReadToEnd()).Append('\n');
-        }
-        return source.ToString();
-    }
+    private static readonly Lazy<string> Payload = new(() => PayloadSource.FromResources(typeof(SettraceCapability).Assembly, "settrace_names.py", "settrace.py"));
 }

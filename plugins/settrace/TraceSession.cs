@@ -75,11 +75,14 @@ internal sealed class TraceSession(ICapabilityContext context, TraceRequest requ
 
     private async Task<string> ReadAsync(IChannel events, TargetProcess process, CancellationTokenSource stop, CancellationToken abandon)
     {
-        await foreach (var line in events.ReadLinesAsync(context.Timeout, abandon).ConfigureAwait(false))
+        var messages = new PayloadMessages(events, process.Pid, "tracing")
         {
-            using var document = JsonDocument.Parse(line);
-            var message = document.RootElement;
-            var type = message.GetProperty("type").GetString() ?? "";
+            OnError = error => new CapabilityException(ExitCodes.Failed, $"tracing failed inside the target: {error.GetProperty("message").GetString()}",
+                "the target keeps running; every hook that was installed has been removed"),
+            OnClosed = _ => new CapabilityException(ExitCodes.Failed, $"process {process.Pid} closed the trace channel without confirming that its hooks are removed"),
+        };
+        await foreach (var (type, message) in messages.ReadAsync(context.Timeout, abandon).ConfigureAwait(false))
+        {
             if (_names.Learn(type, message))
                 continue;
             switch (type)
@@ -96,9 +99,6 @@ internal sealed class TraceSession(ICapabilityContext context, TraceRequest requ
                     Show(Convert.FromBase64String(message.GetProperty("data").GetString() ?? ""));
                     Flush();
                     break;
-                case "error":
-                    throw new CapabilityException(ExitCodes.Failed, $"tracing failed inside the target: {message.GetProperty("message").GetString()}",
-                        "the target keeps running; every hook that was installed has been removed");
                 case "done":
                     _dropped = message.GetProperty("dropped").GetInt64();
                     return message.GetProperty("reason").GetString() == "exit"
@@ -106,7 +106,7 @@ internal sealed class TraceSession(ICapabilityContext context, TraceRequest requ
                         : $"removed from process {process.Pid}";
             }
         }
-        throw new CapabilityException(ExitCodes.Failed, $"process {process.Pid} closed the trace channel without confirming that its hooks are removed");
+        throw new InvalidOperationException("the payload messages end with done");
     }
 
     private void Show(byte[] records)

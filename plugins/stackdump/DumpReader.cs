@@ -1,39 +1,38 @@
-using System.Text.Json;
 using Host.Abstractions;
 
 namespace Host.Plugins.Stackdump;
 
-/// <summary>Reads the payload's JSON lines (hello, thread..., done or error) into a <see cref="StackDump"/>.</summary>
+/// <summary>Reads the payload's messages (hello, thread..., done) into the contract's stack model.</summary>
 internal static class DumpReader
 {
-    public static async Task<StackDump> ReadAsync(IChannel channel, TargetProcess process, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<PythonStacks> ReadAsync(IChannel channel, TargetProcess process, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var messages = new PayloadMessages(channel, process.Pid, "the stack dump")
+        {
+            OnClosed = helloSeen => new CapabilityException(ExitCodes.Failed, helloSeen
+                ? $"process {process.Pid} stopped sending before the dump was complete (did it exit?)"
+                : $"process {process.Pid} closed the channel before running the payload"),
+        };
         string? python = null;
         string? executable = null;
         var pid = process.Pid;
-        var threads = new List<ThreadStack>();
+        var threads = new List<PythonThread>();
         try
         {
-            await foreach (var line in channel.ReadLinesAsync(timeout, bounded.Token).ConfigureAwait(false))
+            await foreach (var message in messages.ReadAsync(timeout, bounded.Token).ConfigureAwait(false))
             {
-                using var message = JsonDocument.Parse(line);
-                var root = message.RootElement;
-                switch (root.GetProperty("type").GetString())
+                switch (message.Type)
                 {
                     case "hello":
-                        python = root.GetProperty("python").GetString();
-                        executable = root.GetProperty("executable").GetString();
-                        pid = root.GetProperty("pid").GetInt32();
+                        python = message.Body.GetProperty("python").GetString();
+                        executable = message.Body.GetProperty("executable").GetString();
+                        pid = message.Body.GetProperty("pid").GetInt32();
                         bounded.CancelAfter(timeout);
                         break;
                     case "thread":
-                        threads.Add(ThreadStackReader.Read(root));
+                        threads.Add(ThreadStackReader.Read(message.Body));
                         break;
-                    case "error":
-                        throw new CapabilityException(ExitCodes.Failed, $"the stack dump failed inside the target: {root.GetProperty("message").GetString()}");
-                    case "done":
-                        return new StackDump(pid, python ?? process.PythonVersion, executable, threads);
                 }
             }
         }
@@ -41,7 +40,6 @@ internal static class DumpReader
         {
             throw new CapabilityException(ExitCodes.Timeout, $"the target started the dump but did not finish it within {timeout.TotalSeconds:0.#} s", "a __repr__ or a lock may be blocking; the agent thread ends by itself when its reader is gone");
         }
-        throw new CapabilityException(ExitCodes.Failed,
-            python is null ? $"process {process.Pid} closed the channel before running the payload" : $"process {process.Pid} stopped sending before the dump was complete (did it exit?)");
+        return new PythonStacks(pid, python ?? process.PythonVersion, executable, threads);
     }
 }

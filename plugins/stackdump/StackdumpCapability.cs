@@ -4,7 +4,7 @@ using Host.Abstractions;
 namespace Host.Plugins.Stackdump;
 
 /// <summary>`host run stackdump`: every thread's Python stack of a live process.</summary>
-public sealed class StackdumpCapability : ICapability
+public sealed class StackdumpCapability : ICapability, IStackSource
 {
     public string Name => "stackdump";
 
@@ -18,22 +18,24 @@ public sealed class StackdumpCapability : ICapability
 
     public async Task<int> RunAsync(ICapabilityContext context, CancellationToken cancellationToken)
     {
-        var dump = await DumpAsync(context, context.Arguments.GetFlag("locals"), cancellationToken).ConfigureAwait(false);
+        var dump = await ReadStacksAsync(context, cancellationToken).ConfigureAwait(false);
         if (context.Arguments.GetText("format") == "json")
-            await context.Output.WriteLineAsync(JsonSerializer.Serialize(dump, DumpJson.Default.StackDump)).ConfigureAwait(false);
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize(dump, StackJson.Default.PythonStacks)).ConfigureAwait(false);
         else
             TextRenderer.Write(dump, context.Output);
         return ExitCodes.Ok;
     }
 
-    internal static async Task<StackDump> DumpAsync(ICapabilityContext context, bool withLocals, CancellationToken cancellationToken)
+    /// <summary>The stacks, with --locals from the context's arguments.</summary>
+    public async Task<PythonStacks> ReadStacksAsync(ICapabilityContext context, CancellationToken cancellationToken)
     {
+        var withLocals = context.Arguments.GetFlag("locals");
         context.Progress.Report($"attaching to process {context.Pid}");
         await using var target = await context.Injector.AttachAsync(context.Pid, cancellationToken).ConfigureAwait(false);
         await using var channel = await target.OpenChannelAsync("stackdump", cancellationToken).ConfigureAwait(false);
         var parameters = Parameters(channel.PathInTarget, withLocals);
         context.Progress.Report("stopping at a safe point to start the agent thread");
-        await target.RunPythonAsync(new PythonPayload("stackdump", PayloadSource.Value, parameters), cancellationToken).ConfigureAwait(false);
+        await target.RunPythonAsync(new PythonPayload("stackdump", Payload.Value, parameters), cancellationToken).ConfigureAwait(false);
         context.Progress.Report("agent thread started; waiting for it to take the GIL and send the stacks");
         return await DumpReader.ReadAsync(channel, target.Process, context.Timeout, cancellationToken).ConfigureAwait(false);
     }
@@ -52,10 +54,5 @@ public sealed class StackdumpCapability : ICapability
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static readonly Lazy<string> PayloadSource = new(() =>
-    {
-        using var stream = typeof(StackdumpCapability).Assembly.GetManifestResourceStream("stackdump.py")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+    private static readonly Lazy<string> Payload = new(() => PayloadSource.FromResources(typeof(StackdumpCapability).Assembly, "stackdump.py"));
 }

@@ -1,3 +1,4 @@
+using Host.Abstractions;
 using System.Globalization;
 
 namespace Host.Plugins.Stackdump;
@@ -5,7 +6,7 @@ namespace Host.Plugins.Stackdump;
 /// <summary>Renders a dump like Python tracebacks, one block per thread.</summary>
 internal static class TextRenderer
 {
-    public static void Write(StackDump dump, TextWriter output)
+    public static void Write(PythonStacks dump, TextWriter output)
     {
         output.WriteLine($"Process {dump.Pid}: Python {dump.Python} ({dump.Executable}), {dump.Threads.Count} thread{(dump.Threads.Count == 1 ? "" : "s")}");
         foreach (var thread in dump.Threads)
@@ -26,7 +27,7 @@ internal static class TextRenderer
         }
     }
 
-    private static string Header(ThreadStack thread)
+    private static string Header(PythonThread thread)
     {
         var traits = new List<string>();
         if (thread.Main)

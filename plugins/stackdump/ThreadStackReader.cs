@@ -1,19 +1,20 @@
+using Host.Abstractions;
 using System.Text.Json;
 
 namespace Host.Plugins.Stackdump;
 
 /// <summary>
-/// One "thread" message into a <see cref="ThreadStack"/>, read field by field: the serializer's
+/// One "thread" message into a <see cref="PythonThread"/>, read field by field: the serializer's
 /// first use (even source-generated) costs ~10 ms of start-up, a fifth of a whole dump.
 /// </summary>
 internal static class ThreadStackReader
 {
-    public static ThreadStack Read(JsonElement thread)
+    public static PythonThread Read(JsonElement thread)
     {
-        var frames = new List<StackFrame>();
+        var frames = new List<PythonFrame>();
         foreach (var frame in thread.GetProperty("frames").EnumerateArray())
             frames.Add(ReadFrame(frame));
-        return new ThreadStack(
+        return new PythonThread(
             thread.GetProperty("ident").GetInt64(),
             Number(thread, "native_id"),
             Text(thread, "name"),
@@ -22,7 +23,7 @@ internal static class ThreadStackReader
             frames);
     }
 
-    private static StackFrame ReadFrame(JsonElement frame)
+    private static PythonFrame ReadFrame(JsonElement frame)
     {
         List<IReadOnlyList<string>>? locals = null;
         if (frame.TryGetProperty("locals", out var pairs) && pairs.ValueKind == JsonValueKind.Array)
@@ -31,7 +32,7 @@ internal static class ThreadStackReader
             foreach (var pair in pairs.EnumerateArray())
                 locals.Add(pair.EnumerateArray().Select(item => item.GetString() ?? "").ToList());
         }
-        return new StackFrame(Text(frame, "file") ?? "?", (int?)Number(frame, "line"), Text(frame, "function") ?? "?", Text(frame, "source"), locals);
+        return new PythonFrame(Text(frame, "file") ?? "?", (int?)Number(frame, "line"), Text(frame, "function") ?? "?", Text(frame, "source"), locals);
     }
 
     private static string? Text(JsonElement element, string name) =>

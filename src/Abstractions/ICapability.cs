@@ -16,6 +16,12 @@ public interface ICapability
     /// <summary>The capability's own options, besides the --pid, --timeout and -o the host provides.</summary>
     IReadOnlyList<CapabilityOption> Options { get; }
 
+    /// <summary>
+    /// What the capability needs of its target (contract 1.2). Capabilities built against 1.0 and
+    /// 1.1 inject, which is this default.
+    /// </summary>
+    TargetAccess Access => TargetAccess.Inject;
+
     /// <summary>Does the work. Returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     Task<int> RunAsync(ICapabilityContext context, CancellationToken cancellationToken);
 }

@@ -9,7 +9,10 @@ public interface ICapabilityContext
     /// <summary>The values of the capability's own options.</summary>
     ICapabilityArguments Arguments { get; }
 
-    /// <summary>Attaches to processes; the way in to the injection primitives.</summary>
+    /// <summary>
+    /// Attaches to processes; the way in to the injection primitives. For a capability whose
+    /// <see cref="ICapability.Access"/> is not <see cref="TargetAccess.Inject"/>, it refuses to attach.
+    /// </summary>
     IInjector Injector { get; }
 
     /// <summary>Where results go: standard output, or the file given with -o.</summary>
@@ -23,4 +26,18 @@ public interface ICapabilityContext
 
     /// <summary>The bound on any single wait (--timeout).</summary>
     TimeSpan Timeout { get; }
+
+    /// <summary>
+    /// Checks from outside, touching nothing, that <see cref="Pid"/> is a live CPython process, and
+    /// describes it (contract 1.2). Throws <see cref="CapabilityException"/> with the reason when it is not.
+    /// Unlike attaching, it accepts a stopped or traced process: reading it is not injecting.
+    /// </summary>
+    Task<TargetProcess> InspectAsync(CancellationToken cancellationToken) => InspectByAttachingAsync(this, cancellationToken);
+
+    private static async Task<TargetProcess> InspectByAttachingAsync(ICapabilityContext context, CancellationToken cancellationToken)
+    {
+        // For a context written before 1.2: attaching inspects as well, and stops nothing.
+        await using var target = await context.Injector.AttachAsync(context.Pid, cancellationToken).ConfigureAwait(false);
+        return target.Process;
+    }
 }

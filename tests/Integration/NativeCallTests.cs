@@ -1,5 +1,5 @@
 using Host.Abstractions;
-using Host.Injection.Gdb;
+using Host.Injection;
 using Host.Tests.Support;
 
 namespace Host.Tests.Integration;
@@ -12,7 +12,7 @@ public sealed class NativeCallTests
     public async Task Calling_Py_GetVersion_returns_the_interpreters_version(string python)
     {
         await using var process = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
-        var injector = new GdbInjector(TimeSpan.FromSeconds(10), Path.Combine(RepoPaths.Root, "artifacts", "host", "libhostagent.so"));
+        var injector = new Injector(TimeSpan.FromSeconds(10), Path.Combine(RepoPaths.Root, "artifacts", "host", "libhostagent.so"));
         await using var target = await injector.AttachAsync(process.Pid, CancellationToken.None);
 
         var version = await target.CallFunctionAsync(new NativeCall("Py_GetVersion", NativeType.String), CancellationToken.None);

@@ -12,7 +12,8 @@ internal static class HostApplication
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var verbose = Array.IndexOf(args, "--verbose") >= 0;
+        var prescan = ArgumentPrescan.Of(args);
+        var verbose = prescan.Verbose;
         using var interrupt = new CancellationTokenSource();
         // Ctrl-C and SIGTERM only request cancellation: the run unwinds through its cleanup
         // (detach, remove files) instead of the runtime exiting under our feet.
@@ -20,16 +21,17 @@ internal static class HostApplication
         // terminal layer: 10 ms of every run.)
         using var ctrlC = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; interrupt.Cancel(); });
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupt.Cancel(); });
-        // gdb's start-up overlaps with ours; unused, it quits without touching anything.
-        await using var gdb = GdbPrestart.ForArguments(args);
+        GdbTransport? gdb = null;
         try
         {
-            var early = EarlyArguments.Of(args);
-            var catalog = CapabilityCatalog.Discover(PluginFolders.All(early.PluginDirectories));
+            var catalog = CapabilityCatalog.Discover(PluginFolders.All(prescan.PluginDirectories));
             // `host run NAME` of a capability needs no recipe (a capability hides a recipe of its
             // name) and no other command: building them all would cost every run milliseconds.
-            var runName = early.RunName;
+            var runName = prescan.RunName;
             var only = runName is null ? null : catalog.Runnable.FirstOrDefault(e => e.Name == runName);
+            // gdb's start-up overlaps with ours; unused, it quits without touching anything.
+            if (prescan.Attaches && (only is null || MayInject(only)))
+                gdb = GdbPrestart.IfSoleTransport();
             var recipePath = runName is not null && RecipeCatalog.IsPath(runName) ? runName : null;
             var recipes = only is not null
                 ? RecipeCatalog.None
@@ -37,7 +39,7 @@ internal static class HostApplication
             var root = BuildRoot(catalog, recipes, gdb, only);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
-                return UsageError(parse, catalog, args);
+                return UsageError(parse, catalog, prescan.RunName);
             var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
             return await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
         }
@@ -59,14 +61,32 @@ internal static class HostApplication
         {
             return ErrorReporter.ReportUnexpected(error, verbose);
         }
+        finally
+        {
+            if (gdb is not null)
+                await gdb.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, PendingGdb? gdb, CatalogEntry? only)
+    // A plugin whose Access throws is reported when it runs, by the guard around it.
+    private static bool MayInject(CatalogEntry entry)
+    {
+        try
+        {
+            return entry.Capability!.Access == TargetAccess.Inject;
+        }
+        catch (Exception)
+        {
+            return true;
+        }
+    }
+
+    private static RootCommand BuildRoot(CapabilityCatalog catalog, RecipeCatalog recipes, GdbTransport? gdb, CatalogEntry? only)
     {
         var root = new RootCommand("host: attach to a running CPython process and look inside it, without restarting it.");
-        var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces of errors)", Recursive = true };
+        var verbose = new Option<bool>(ArgumentPrescan.VerboseOption) { Description = "Show details (stack traces of errors)", Recursive = true };
         root.Options.Add(verbose);
-        root.Options.Add(new Option<string[]>(EarlyArguments.PluginDirOption)
+        root.Options.Add(new Option<string[]>(ArgumentPrescan.PluginDirOption)
         {
             Description = "Also load plugins from this folder (after the built-in, user and HOST_PLUGIN_PATH folders); may be repeated",
             Recursive = true,
@@ -80,9 +100,8 @@ internal static class HostApplication
         return root;
     }
 
-    private static int UsageError(ParseResult parse, CapabilityCatalog catalog, string[] args)
+    private static int UsageError(ParseResult parse, CapabilityCatalog catalog, string? name)
     {
-        var name = EarlyArguments.Of(args).RunName;
         if (name is not null && parse.CommandResult.Command.Name == "run" && !name.StartsWith('-'))
         {
             var broken = catalog.Entries.FirstOrDefault(e => e.IsBroken && e.Name == name);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Host.Abstractions;
 using Host.Catalog;
+using Host.Injection;
 using Host.Injection.Gdb;
 using Host.Output;
 using Host.Recipes;
@@ -13,7 +14,7 @@ namespace Host.Cli;
 /// </summary>
 internal static class RecipeCommandFactory
 {
-    public static Command Create(Recipe recipe, CapabilityCatalog capabilities, RecipeCatalog recipes, Option<bool> verbose, PendingGdb? prestarted)
+    public static Command Create(Recipe recipe, CapabilityCatalog capabilities, RecipeCatalog recipes, Option<bool> verbose, GdbTransport? prestarted)
     {
         var command = new Command(recipe.Name, $"Lua recipe ({recipe.Origin}: {recipe.Path}). {recipe.Help}") { TreatUnmatchedTokensAsErrors = false };
         var common = new RunOptions();
@@ -23,7 +24,7 @@ internal static class RecipeCommandFactory
         return command;
     }
 
-    private static async Task<int> RunAsync(Recipe recipe, CapabilityCatalog capabilities, RecipeCatalog recipes, ParseResult parse, RunOptions common, bool verbose, PendingGdb? prestarted, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Recipe recipe, CapabilityCatalog capabilities, RecipeCatalog recipes, ParseResult parse, RunOptions common, bool verbose, GdbTransport? prestarted, CancellationToken cancellationToken)
     {
         var progress = new TerminalProgress(verbose);
         var timeout = common.TimeoutOf(parse);
@@ -34,7 +35,7 @@ internal static class RecipeCommandFactory
         var output = RunCommandFactory.OpenOutput(parse.GetValue(common.Output));
         try
         {
-            var host = new RecipeHost(recipe, recipes, capabilities, new GdbInjector(timeout, prestarted: prestarted), output, progress, timeout, cancellationToken);
+            var host = new RecipeHost(recipe, recipes, capabilities, new Injector(timeout, prestarted: prestarted), output, progress, timeout, cancellationToken);
             // --timeout bounds every wait; typed, it also bounds the whole recipe (a loop, a long watch).
             var wholeRun = common.TimeoutGiven(parse) ? timeout : (TimeSpan?)null;
             return await RecipeRunner.RunAsync(host, RecipeArguments.Parse(parse.UnmatchedTokens), pid, wholeRun, verbose, cancellationToken).ConfigureAwait(false);

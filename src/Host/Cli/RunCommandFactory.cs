@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Host.Abstractions;
 using Host.Catalog;
+using Host.Execution;
 using Host.Injection.Gdb;
 using Host.Output;
 using Host.Recipes;
@@ -10,7 +11,7 @@ namespace Host.Cli;
 /// <summary>Builds `host run NAME` for every capability in the catalog, with its own options.</summary>
 internal static class RunCommandFactory
 {
-    public static Command Create(IEnumerable<CatalogEntry> capabilities, CapabilityCatalog catalog, RecipeCatalog recipes, Option<bool> verbose, PendingGdb? prestarted)
+    public static Command Create(IEnumerable<CatalogEntry> capabilities, CapabilityCatalog catalog, RecipeCatalog recipes, Option<bool> verbose, GdbTransport? prestarted)
     {
         var run = new Command("run", "Run a capability or a Lua recipe against a Python process (host list shows them all)");
         foreach (var entry in capabilities)
@@ -20,7 +21,7 @@ internal static class RunCommandFactory
         return run;
     }
 
-    private static Command CreateFor(CatalogEntry entry, Option<bool> verbose, PendingGdb? prestarted)
+    private static Command CreateFor(CatalogEntry entry, Option<bool> verbose, GdbTransport? prestarted)
     {
         var capability = entry.Capability!;
         var command = new Command(capability.Name, capability.Description);
@@ -38,7 +39,7 @@ internal static class RunCommandFactory
         return command;
     }
 
-    private static async Task<int> RunAsync(CatalogEntry entry, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, PendingGdb? prestarted, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CatalogEntry entry, ParseResult parse, RunOptions common, IReadOnlyDictionary<string, Option> own, bool verbose, GdbTransport? prestarted, CancellationToken cancellationToken)
     {
         var capability = entry.Capability!;
         var progress = new TerminalProgress(verbose);
@@ -49,8 +50,12 @@ internal static class RunCommandFactory
         var output = OpenOutput(outputPath);
         try
         {
-            var context = new CapabilityContext(pid, new CapabilityArguments(parse, own), new GdbInjector(timeout, prestarted: prestarted), output, progress, timeout);
-            var exitCode = await PluginFailure.GuardAsync(entry, () => capability.RunAsync(context, cancellationToken), timeout + TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            var arguments = new CapabilityArguments(parse, own);
+            var exitCode = await PluginFailure.GuardAsync(entry, () =>
+            {
+                var context = new CapabilityContext(pid, arguments, TargetAccessInjectors.For(capability, timeout, prestarted), output, progress, timeout);
+                return capability.RunAsync(context, cancellationToken);
+            }, timeout + TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             progress.Report("finished");
             return exitCode;
         }

@@ -1,3 +1,4 @@
+using Host.Linux;
 using System.Runtime.InteropServices;
 using System.Text;
 using Host.Abstractions;

@@ -1,3 +1,5 @@
+using Host.Linux;
+
 namespace Host.Injection;
 
 /// <summary>Closing the host's end of a FIFO and removing the FIFO, for both directions of channel.</summary>

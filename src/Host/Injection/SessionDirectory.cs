@@ -1,3 +1,4 @@
+using Host.Linux;
 using Host.Abstractions;
 
 namespace Host.Injection;
@@ -60,7 +61,7 @@ internal sealed class SessionDirectory : IDisposable
             hostTmp = $"/proc/self/fd/{heldTmp}";
             // A directory's pid means ours only where the target shares our pid numbers: in a
             // container with its own, a host run inside would name its sessions by other numbers.
-            if (Processes.ProcFs.PidNamespace("self") == Processes.ProcFs.PidNamespace(target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            if (ProcFs.PidNamespace("self") == ProcFs.PidNamespace(target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                 StaleSessions.Sweep(hostTmp);
         }
         var hostPath = $"{hostTmp}/{name}";
@@ -89,8 +90,8 @@ internal sealed class SessionDirectory : IDisposable
     private static bool SeesOurFiles(int pid)
     {
         var process = pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var mine = Processes.ProcFs.MountNamespace("self");
-        var theirs = Processes.ProcFs.MountNamespace(process);
+        var mine = ProcFs.MountNamespace("self");
+        var theirs = ProcFs.MountNamespace(process);
         if (mine is not null && theirs is not null && mine != theirs)
             return false;
         var myRoot = Libc.IdentityOf("/proc/self/root");

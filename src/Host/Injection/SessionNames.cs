@@ -1,3 +1,4 @@
+using Host.Linux;
 using System.Globalization;
 using Host.Processes;
 

@@ -1,3 +1,5 @@
+using Host.Linux;
+
 namespace Host.Injection;
 
 /// <summary>

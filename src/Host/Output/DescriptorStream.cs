@@ -1,3 +1,4 @@
+using Host.Linux;
 using System.Runtime.InteropServices;
 using Host.Injection;
 

@@ -1,3 +1,7 @@
+using Host.Linux;
+
+using Host.Abstractions;
+
 namespace Host.Processes;
 
 /// <summary>
@@ -8,19 +12,23 @@ namespace Host.Processes;
 /// </summary>
 internal static class PythonDetector
 {
-    /// <summary>Returns (version, libpython or null) when the process looks like CPython, else null.</summary>
-    public static (string Version, string? Libpython)? Detect(string? executable, IReadOnlyList<string> mappedFiles)
+    /// <summary>What the file names say about a CPython, when the process looks like one, else null.</summary>
+    public static DetectedPython? Detect(string? executable, IReadOnlyList<string> mappedFiles)
     {
         foreach (var file in mappedFiles)
         {
             var path = file.Replace(" (deleted)", "", StringComparison.Ordinal);
-            if (LibpythonVersion(path, out var threaded) is { } version)
-                return (Refine(version, path) + (threaded ? "t" : ""), path);
+            if (LibpythonVersion(path, out var flags) is { } version)
+                return new DetectedPython(Refine(version, path) + (flags.Contains('t') ? "t" : ""), path, flags.Contains('t'), flags.Contains('d'));
         }
-        if (executable is null || ExecutableVersion(Path.GetFileName(executable), out var freeThreaded) is not { } named)
+        if (executable is null || ExecutableVersion(Path.GetFileName(executable), out var abi) is not { } named)
             return null;
-        return (Refine(named.Length > 0 ? named : "unknown", executable) + (freeThreaded ? "t" : ""), null);
+        return new DetectedPython(Refine(named.Length > 0 ? named : "unknown", executable) + (abi.Contains('t') ? "t" : ""), null, abi.Contains('t'), abi.Contains('d'));
     }
+
+    /// <summary>The detected version made exact from the running interpreter (3.11+) where it can be read, parsed.</summary>
+    public static InterpreterVersion? FullVersion(int pid, DetectedPython detected, string executable) =>
+        InterpreterVersion.Parse(Exact(pid, detected.Version, detected.Libpython ?? executable));
 
     /// <summary>The detected version made exact from the running interpreter's own Py_Version (3.11+), when it can be read.</summary>
     public static string Exact(int pid, string detected, string interpreterFile)
@@ -30,9 +38,9 @@ internal static class PythonDetector
     }
 
     // ".../libpython3.11.so.1.0", ".../libpython3.6m.so": the version of the last path component.
-    private static string? LibpythonVersion(string path, out bool freeThreaded)
+    private static string? LibpythonVersion(string path, out string abiFlags)
     {
-        freeThreaded = false;
+        abiFlags = "";
         const string marker = "/libpython";
         var at = path.LastIndexOf(marker, StringComparison.Ordinal);
         if (at < 0)
@@ -43,7 +51,8 @@ internal static class PythonDetector
             return null;
         var i = length;
         while (i < rest.Length && char.IsAsciiLetterLower(rest[i]))
-            freeThreaded |= rest[i++] == 't'; // ABI flags: m, d, u, t
+            i++;
+        abiFlags = rest[length..i].ToString(); // ABI flags: m, d, u, t
         if (!rest[i..].StartsWith(".so", StringComparison.Ordinal))
             return null;
         foreach (var c in rest[(i + 3)..])
@@ -56,9 +65,9 @@ internal static class PythonDetector
 
     // "python", "python3", "python3.11", "python3.6m", "python3.14t": the version in the name ("" when none), or
     // null for any other program ("pythonic-tool").
-    private static string? ExecutableVersion(string name, out bool freeThreaded)
+    private static string? ExecutableVersion(string name, out string abiFlags)
     {
-        freeThreaded = false;
+        abiFlags = "";
         if (!name.StartsWith("python", StringComparison.Ordinal))
             return null;
         var rest = name.AsSpan("python".Length);
@@ -73,12 +82,13 @@ internal static class PythonDetector
             }
             end = i;
         }
+        var flags = i;
         for (; i < rest.Length; i++)
         {
             if (!char.IsAsciiLetterLower(rest[i]))
                 return null;
-            freeThreaded |= rest[i] == 't';
         }
+        abiFlags = rest[flags..].ToString();
         return rest[..end].ToString();
     }
 
@@ -98,3 +108,10 @@ internal static class PythonDetector
         return version;
     }
 }
+
+/// <summary>A CPython recognised from its file names.</summary>
+/// <param name="Version">"3.11", "3.11.7" (a pyenv folder), "3.14t" (free-threaded).</param>
+/// <param name="Libpython">The shared libpython it maps, or null.</param>
+/// <param name="FreeThreaded">The "t" ABI flag.</param>
+/// <param name="Debug">The "d" ABI flag.</param>
+internal readonly record struct DetectedPython(string Version, string? Libpython, bool FreeThreaded, bool Debug);

@@ -1,3 +1,4 @@
+using Host.Linux;
 using Host.Abstractions;
 
 namespace Host.Processes;

@@ -1,10 +1,12 @@
+using Host.Linux;
 using Host.Abstractions;
 
 namespace Host.Processes;
 
 /// <summary>
-/// Checks from outside that a pid is a live CPython process that we may trace, and explains
-/// precisely when it is not. Nothing here stops or touches the process.
+/// Checks from outside that a pid is a live CPython process, and explains precisely when it is
+/// not. Nothing here stops or touches the process. Whether it may be injected into (not stopped,
+/// not traced) is the injection's own rule (Injection/InjectionPreconditions).
 /// </summary>
 internal static class TargetInspector
 {
@@ -25,17 +27,7 @@ internal static class TargetInspector
                 throw new CapabilityException(ExitCodes.TargetNotFound,
                     $"process {pid} has exited (it is a zombie waiting for its parent to collect it)",
                     "there is nothing left to inspect");
-            case 'T':
-                throw new CapabilityException(ExitCodes.TargetNotFound,
-                    $"process {pid} is stopped (SIGSTOP or job control); host leaves it as it is",
-                    $"resume it first with: kill -CONT {pid}");
-            case 't':
-                throw Traced(pid);
         }
-        var tracer = ProcFs.StatusNumber(pid, "TracerPid") ?? 0;
-        if (tracer != 0)
-            throw Traced(pid, tracer);
-
         var executable = ProcFs.Executable(pid);
         var files = ProcFs.MappedFiles(pid, out var denied);
         if (denied || files is null && executable is null && ProcFs.Exists(pid))
@@ -57,7 +49,13 @@ internal static class TargetInspector
                 $"process {pid} ({Describe(executable, commandLine)}) is not a CPython process",
                 "host ps lists the Python processes you can attach to");
         }
-        return new TargetProcess(pid, uid, user, python.Value.Version, executable ?? "?", python.Value.Libpython, commandLine);
+        var detected = python.Value;
+        return new TargetProcess(pid, uid, user, detected.Version, executable ?? "?", detected.Libpython, commandLine)
+        {
+            Version = PythonDetector.FullVersion(pid, detected, executable ?? ""),
+            IsFreeThreaded = detected.FreeThreaded,
+            IsDebugBuild = detected.Debug,
+        };
     }
 
     private static CapabilityException ExitedDuringInspection(int pid) =>
@@ -77,13 +75,6 @@ internal static class TargetInspector
 
     public static CapabilityException NotFound(int pid) =>
         new(ExitCodes.TargetNotFound, $"no process with pid {pid} (it may have exited)", "host ps lists the Python processes you can attach to");
-
-    private static CapabilityException Traced(int pid, int tracer = 0) =>
-        new(ExitCodes.PermissionDenied,
-            tracer > 0
-                ? $"process {pid} is already being traced by process {tracer} ({ProcFs.CommandLine(tracer)})"
-                : $"process {pid} is stopped by a debugger",
-            "a process can have one tracer at a time: detach the other debugger (or wait for it) and try again");
 
     private static string Describe(string? executable, string commandLine) =>
         commandLine.Length > 0 ? commandLine : executable ?? "unknown program";

@@ -1,3 +1,5 @@
+using Host.Linux;
+
 namespace Host.Processes;
 
 /// <summary>Turns uids into user names through /etc/passwd.</summary>

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Host.Abstractions;
-using Host.Cli;
+using Host.Execution;
 
 namespace Host.Recipes;
 
 /// <summary>
 /// `run("stackdump", {locals = true})` in a recipe: runs a capability as `host run` would, with its
 /// output captured. A capability with `--format json` is asked for JSON, which the recipe gets as
-/// tables; any other returns its text.
+/// tables (a producer of stacks, <see cref="IStackSource"/>, gives its stack model directly); any
+/// other returns its text.
 /// </summary>
 internal static class CapabilityInvoker
 {
@@ -24,7 +25,13 @@ internal static class CapabilityInvoker
         if (askedFormat is null && json)
             arguments.Set("format", "json");
         await using var output = new StringWriter();
-        var context = new CapabilityContext(pid, arguments, host.Injector, output, host.Progress, host.WaitTimeout);
+        var context = new CapabilityContext(pid, arguments, TargetAccessInjectors.For(capability, () => host.Injector), output, host.Progress, host.WaitTimeout);
+        // A producer of stacks gives the model itself; its JSON is the same as its --format json.
+        if (json && capability is IStackSource stacks)
+        {
+            var model = await stacks.ReadStacksAsync(context, cancellationToken).ConfigureAwait(false);
+            return (JsonSerializer.Serialize(model, StackJson.Default.PythonStacks), true);
+        }
         var exitCode = await capability.RunAsync(context, cancellationToken).ConfigureAwait(false);
         if (exitCode != ExitCodes.Ok)
             throw new CapabilityException(exitCode, $"{name} ended with exit code {exitCode}");

@@ -33,10 +33,17 @@ internal sealed class PythonJob : IAsyncDisposable
         {
             var parameters = $"{{\"channel\":{JsonSerializer.Serialize(reply.PathInTarget)},\"code\":{JsonSerializer.Serialize(code)},\"filename\":{JsonSerializer.Serialize(filename)},\"params\":{parametersJson}}}";
             await target.RunPythonAsync(new PythonPayload("recipe python", Source.Value, parameters), cancellationToken).ConfigureAwait(false);
-            var lines = reply.ReadLinesAsync(openTimeout, stop.Token).GetAsyncEnumerator(stop.Token);
-            if (!await lines.MoveNextAsync().ConfigureAwait(false))
-                throw new CapabilityException(ExitCodes.Failed, $"process {target.Process.Pid} closed the channel before running the Python code");
-            return new PythonJob(reply, stop, ReadAsync(lines, target.Process.Pid, idleBound, stop, cancellationToken));
+            var pid = target.Process.Pid;
+            var stream = new PayloadMessages(reply, pid, "the Python code")
+            {
+                OnError = Failed,
+                OnClosed = helloSeen => new CapabilityException(ExitCodes.Failed, helloSeen
+                    ? $"process {pid} stopped running the Python code before it finished (did it exit?)"
+                    : $"process {pid} closed the channel before running the Python code"),
+            };
+            var messages = stream.ReadAsync(openTimeout, stop.Token).GetAsyncEnumerator(stop.Token);
+            await messages.MoveNextAsync().ConfigureAwait(false); // the hello (or the error that the channel closed)
+            return new PythonJob(reply, stop, ReadAsync(messages, idleBound, stop, cancellationToken));
         }
         catch
         {
@@ -65,52 +72,42 @@ internal sealed class PythonJob : IAsyncDisposable
         await reply.DisposeAsync().ConfigureAwait(false);
     }
 
-    // `lines` is past the hello message.
+    private static CapabilityException Failed(JsonElement error)
+    {
+        var where = error.TryGetProperty("line", out var number) && number.ValueKind == JsonValueKind.Number ? $" (line {number.GetInt32()} of the Python code)" : "";
+        return new CapabilityException(ExitCodes.Failed, $"python: {error.GetProperty("message").GetString()}{where}");
+    }
+
+    // `messages` is past the hello message; it ends with "done", and throws for "error" or a closed channel.
     // The idle bound is a timer on the job's own token, which the reading already listens to.
-    private static async Task<IReadOnlyList<JsonElement>> ReadAsync(IAsyncEnumerator<string> lines, int pid, TimeSpan? idleBound, CancellationTokenSource job, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<JsonElement>> ReadAsync(IAsyncEnumerator<PayloadMessage> messages, TimeSpan? idleBound, CancellationTokenSource job, CancellationToken cancellationToken)
     {
         var values = new List<JsonElement>();
-        await using (lines.ConfigureAwait(false))
+        await using (messages.ConfigureAwait(false))
         {
             while (true)
             {
-                string line;
+                PayloadMessage message;
                 try
                 {
                     if (idleBound is { } bound)
                         job.CancelAfter(bound);
-                    if (!await lines.MoveNextAsync().ConfigureAwait(false))
+                    if (!await messages.MoveNextAsync().ConfigureAwait(false))
                         break;
                     job.CancelAfter(Timeout.InfiniteTimeSpan);
-                    line = lines.Current;
+                    message = messages.Current;
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && idleBound is not null)
                 {
                     throw new CapabilityException(ExitCodes.Timeout, $"the Python code sent nothing for {idleBound!.Value.TotalSeconds:0.#} s; the recipe stopped waiting for it (--timeout)",
                         "it keeps running in the target until it next calls send(); send values sooner, or pass a larger --timeout");
                 }
-                using var message = JsonDocument.Parse(line);
-                var root = message.RootElement;
-                switch (root.GetProperty("type").GetString())
-                {
-                    case "value":
-                        values.Add(root.GetProperty("value").Clone());
-                        break;
-                    case "error":
-                        var where = root.TryGetProperty("line", out var number) && number.ValueKind == JsonValueKind.Number ? $" (line {number.GetInt32()} of the Python code)" : "";
-                        throw new CapabilityException(ExitCodes.Failed, $"python: {root.GetProperty("message").GetString()}{where}");
-                    case "done":
-                        return values;
-                }
+                if (message.Type == "value")
+                    values.Add(message.Body.GetProperty("value").Clone());
             }
         }
-        throw new CapabilityException(ExitCodes.Failed, $"process {pid} stopped running the Python code before it finished (did it exit?)");
+        return values;
     }
 
-    private static readonly Lazy<string> Source = new(() =>
-    {
-        using var stream = typeof(PythonJob).Assembly.GetManifestResourceStream("recipe_python.py")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+    private static readonly Lazy<string> Source = new(() => PayloadSource.FromResources(typeof(PythonJob).Assembly, "recipe_python.py"));
 }

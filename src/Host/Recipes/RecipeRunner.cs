@@ -1,5 +1,5 @@
 using Host.Abstractions;
-using Host.Cli;
+using Host.Execution;
 using Host.Recipes.Lua;
 
 namespace Host.Recipes;

@@ -1,3 +1,4 @@
+using Host.Abstractions;
 using Host.Plugins.Stackdump;
 
 namespace Host.Tests.Unit.Plugins;
@@ -7,14 +8,14 @@ public sealed class StackdumpTextRendererTests
     [Fact]
     public void A_dump_renders_like_a_traceback_per_thread()
     {
-        var dump = new StackDump(42, "3.12.1", "/usr/bin/python3.12",
+        var dump = new PythonStacks(42, "3.12.1", "/usr/bin/python3.12",
         [
-            new ThreadStack(1001, 42, "MainThread", false, true,
+            new PythonThread(1001, 42, "MainThread", false, true,
             [
-                new StackFrame("/app/main.py", 10, "<module>", "main()", null),
-                new StackFrame("/app/main.py", 7, "Server.serve", "self.accept()", [["self", "<Server>"], ["port", "8080"]]),
+                new PythonFrame("/app/main.py", 10, "<module>", "main()", null),
+                new PythonFrame("/app/main.py", 7, "Server.serve", "self.accept()", [["self", "<Server>"], ["port", "8080"]]),
             ]),
-            new ThreadStack(1002, null, null, null, false, []),
+            new PythonThread(1002, null, null, null, false, []),
         ]);
         var output = new StringWriter { NewLine = "\n" };
 

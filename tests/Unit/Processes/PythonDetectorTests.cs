@@ -10,7 +10,7 @@ public sealed class PythonDetectorTests
         var found = PythonDetector.Detect("/root/.pyenv/versions/3.11.7/bin/python3.11",
             ["/usr/lib/x86_64-linux-gnu/libc.so.6", "/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0"]);
 
-        Assert.Equal(("3.11.7", "/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0"), found);
+        Assert.Equal(("3.11.7", "/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0"), (found?.Version, found?.Libpython));
     }
 
     [Fact]
@@ -26,7 +26,19 @@ public sealed class PythonDetectorTests
     {
         var found = PythonDetector.Detect("/usr/bin/python3.11", ["/usr/lib/x86_64-linux-gnu/libc.so.6"]);
 
-        Assert.Equal(("3.11", (string?)null), found);
+        Assert.Equal(("3.11", (string?)null), (found?.Version, found?.Libpython));
+    }
+
+    [Theory]
+    [InlineData("/usr/bin/python3.14t", new string[0], "3.14t", true, false)]
+    [InlineData("/opt/py/bin/python3", new[] { "/opt/py/lib/libpython3.13td.so.1.0" }, "3.13t", true, true)]
+    [InlineData("/usr/bin/python3.12d", new string[0], "3.12", false, true)]
+    [InlineData("/usr/bin/python3.12", new[] { "/usr/lib/libpython3.12.so.1.0" }, "3.12", false, false)]
+    public void The_abi_flags_say_free_threaded_and_debug_builds(string executable, string[] files, string version, bool freeThreaded, bool debug)
+    {
+        var found = PythonDetector.Detect(executable, files);
+
+        Assert.Equal((version, freeThreaded, debug), (found?.Version, found?.FreeThreaded, found?.Debug));
     }
 
     [Theory]

@@ -18,6 +18,18 @@ NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 CTYPES = {"int": "int", "long": "long", "pointer": "void*", "string": "char*", "void": "void"}
 
 
+def attach_failure(message):
+    """The failure kind (src/Host/Injection/Transports/FailureKind.cs) of a failed attach.
+
+    gdb says why only in words (its rendering of errno), so they are read here, the one place that
+    knows gdb: nothing above the transports reads a tool's wording."""
+    if "Operation not permitted" in message:
+        return "permission"
+    if "No such process" in message:
+        return "no-such-process"
+    return "attach"
+
+
 class Driver(SafePoints):
     def __init__(self, plan):
         self.plan = plan
@@ -47,7 +59,7 @@ class Driver(SafePoints):
             gdb.execute("file /proc/%d/exe" % self.pid, to_string=True)
             gdb.execute("attach %d" % self.pid, to_string=True)
         except gdb.error as error:
-            self.emit(event="error", kind="attach", message=str(error))
+            self.emit(event="error", kind=attach_failure(str(error)), message=str(error))
             return
         try:
             # Reading every library's symbols costs more than the rest of the attach; only the C

@@ -1,0 +1,40 @@
+namespace Host.Cli;
+
+/// <summary>
+/// What has to be read from the command line before it is parsed, in one pass: the commands
+/// themselves depend on the extra plugin folders (--plugin-dir) and on the word after `run` (a
+/// capability's name or a recipe's path); whether the command will attach decides whether gdb is
+/// started early; --verbose applies to errors raised before parsing.
+/// </summary>
+/// <param name="Attaches">`host run NAME` with a target (--pid, --name or --demo), not asking for help.</param>
+internal sealed record ArgumentPrescan(IReadOnlyList<string> PluginDirectories, string? RunName, bool Attaches, bool Verbose)
+{
+    public const string PluginDirOption = "--plugin-dir";
+    public const string VerboseOption = "--verbose";
+
+    private static readonly string[] TargetOptions = ["-p", "--pid", "-n", "--name", "--demo"];
+    private static readonly string[] HelpOptions = ["-h", "--help", "-?"];
+
+    public static ArgumentPrescan Of(IReadOnlyList<string> args)
+    {
+        var directories = new List<string>();
+        var words = new List<string>();
+        var verbose = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == PluginDirOption && i + 1 < args.Count)
+                directories.Add(args[++i]);
+            else if (args[i].StartsWith(PluginDirOption + "=", StringComparison.Ordinal))
+                directories.Add(args[i][(PluginDirOption.Length + 1)..]);
+            else if (args[i] == VerboseOption)
+                verbose = true;
+            else
+                words.Add(args[i]);
+        }
+        var runName = words.Count > 1 && words[0] == "run" ? words[1] : null;
+        var attaches = runName is not null
+            && words.Any(w => TargetOptions.Contains(w) || w.StartsWith("--pid=", StringComparison.Ordinal) || w.StartsWith("--name=", StringComparison.Ordinal))
+            && !words.Any(w => HelpOptions.Contains(w));
+        return new ArgumentPrescan(directories, runName, attaches, verbose);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Buffers.Binary;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Host.Linux;
+
+/// <summary>
+/// Reads an ELF64 file (little-endian) just far enough to find a symbol: the value of a named
+/// symbol in .dynsym (or .symtab), and the link-time address of the first loadable segment (which,
+/// against where the file is mapped, gives the load bias). Only the headers and the symbol and
+/// string tables are read. Every offset read from the file is checked against its size: a damaged
+/// or hostile file gives null, never an exception.
+/// </summary>
+internal static class ElfSymbols
+{
+    private const uint SymbolTable = 2, DynamicSymbols = 11, LoadSegment = 1;
+    private const long MaxTable = 64L << 20;
+
+    /// <summary>(the symbol's value, the first PT_LOAD's page-aligned address), or null.</summary>
+    public static (ulong Value, ulong FirstLoad)? Find(string path, string name)
+    {
+        try
+        {
+            using var file = File.OpenHandle(path);
+            return Find(file, RandomAccess.GetLength(file), Encoding.ASCII.GetBytes(name));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static (ulong, ulong)? Find(SafeFileHandle file, long length, byte[] name)
+    {
+        var header = Read(file, length, 0, 64);
+        if (header is null || !header.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) || header[4] != 2 || header[5] != 1)
+            return null;
+        var programHeaders = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(32));
+        var sectionHeaders = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(40));
+        int programCount = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(56)), sectionCount = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(60));
+        var programs = Read(file, length, programHeaders, programCount * 56L);
+        var sections = Read(file, length, sectionHeaders, sectionCount * 64L);
+        if (programs is null || sections is null)
+            return null;
+        ulong? firstLoad = null;
+        for (var i = 0; i < programCount && firstLoad is null; i++)
+        {
+            if (BinaryPrimitives.ReadUInt32LittleEndian(programs.AsSpan(i * 56)) == LoadSegment)
+                firstLoad = BinaryPrimitives.ReadUInt64LittleEndian(programs.AsSpan(i * 56 + 16)) & ~0xfffUL;
+        }
+        if (firstLoad is null)
+            return null;
+        foreach (var wanted in new[] { DynamicSymbols, SymbolTable })
+        {
+            for (var i = 0; i < sectionCount; i++)
+            {
+                var section = sections.AsSpan(i * 64, 64);
+                var link = BinaryPrimitives.ReadUInt32LittleEndian(section[40..]);
+                if (BinaryPrimitives.ReadUInt32LittleEndian(section[4..]) != wanted || link >= sectionCount)
+                    continue;
+                var symbols = Contents(file, length, section);
+                var strings = Contents(file, length, sections.AsSpan((int)link * 64, 64));
+                if (symbols is not null && strings is not null && Lookup(symbols, strings, name) is { } value)
+                    return (value, firstLoad.Value);
+            }
+        }
+        return null;
+    }
+
+    private static byte[]? Contents(SafeFileHandle file, long length, ReadOnlySpan<byte> section) =>
+        Read(file, length, (long)BinaryPrimitives.ReadUInt64LittleEndian(section[24..]), (long)BinaryPrimitives.ReadUInt64LittleEndian(section[32..]));
+
+    private static byte[]? Read(SafeFileHandle file, long length, long offset, long size)
+    {
+        if (offset < 0 || size < 0 || size > MaxTable || offset > length || size > length - offset)
+            return null;
+        var buffer = new byte[size];
+        return RandomAccess.Read(file, buffer, offset) == size ? buffer : null;
+    }
+
+    private static ulong? Lookup(byte[] symbols, byte[] names, byte[] name)
+    {
+        for (var at = 0; at + 24 <= symbols.Length; at += 24)
+        {
+            var nameAt = BinaryPrimitives.ReadUInt32LittleEndian(symbols.AsSpan(at));
+            if (nameAt + (ulong)name.Length >= (ulong)names.Length || !names.AsSpan((int)nameAt, name.Length).SequenceEqual(name) || names[(int)nameAt + name.Length] != 0)
+                continue;
+            var value = BinaryPrimitives.ReadUInt64LittleEndian(symbols.AsSpan(at + 8));
+            if (value != 0 && BinaryPrimitives.ReadUInt16LittleEndian(symbols.AsSpan(at + 6)) != 0)
+                return value;
+        }
+        return null;
+    }
+}
