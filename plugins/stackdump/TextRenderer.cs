@@ -1,5 +1,5 @@
-using Host.Abstractions;
 using System.Globalization;
+using Host.Abstractions;
 
 namespace Host.Plugins.Stackdump;
 

@@ -1,5 +1,5 @@
-using Host.Abstractions;
 using System.Text.Json;
+using Host.Abstractions;
 
 namespace Host.Plugins.Stackdump;
 

@@ -3,37 +3,28 @@ using Host.Abstractions;
 
 namespace PyInfo;
 
-/// <summary>Reads the payload's JSON lines: hello, then info, then done (or error).</summary>
+/// <summary>Reads the payload's messages: hello, then info, then done. The contract's reader handles hello, error and done.</summary>
 internal static class InfoReader
 {
-    public static async Task<JsonElement> ReadAsync(IChannel channel, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<JsonElement> ReadAsync(IChannel channel, int pid, TimeSpan timeout, CancellationToken cancellationToken)
     {
         JsonElement? info = null;
         // The open is bounded by the channel itself; the rest by the same timeout.
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout * 2);
+        var messages = new PayloadMessages(channel, pid, "pyinfo");
         try
         {
-            await foreach (var line in channel.ReadLinesAsync(timeout, bounded.Token))
+            await foreach (var message in messages.ReadAsync(timeout, bounded.Token))
             {
-                using var message = JsonDocument.Parse(line);
-                var root = message.RootElement;
-                switch (root.GetProperty("type").GetString())
-                {
-                    case "info":
-                        info = root.GetProperty("info").Clone();
-                        break;
-                    case "error":
-                        throw new CapabilityException(ExitCodes.Failed, $"pyinfo failed inside the target: {root.GetProperty("message").GetString()}");
-                    case "done":
-                        return info ?? throw new CapabilityException(ExitCodes.Failed, "the payload finished without sending its answer");
-                }
+                if (message.Type == "info")
+                    info = message.Body.GetProperty("info").Clone();
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new CapabilityException(ExitCodes.Timeout, $"the target did not answer within {timeout.TotalSeconds:0.#} s", "try a larger --timeout");
         }
-        throw new CapabilityException(ExitCodes.Failed, "the target closed the channel before answering (did it exit?)");
+        return info ?? throw new CapabilityException(ExitCodes.Failed, "the payload finished without sending its answer");
     }
 }

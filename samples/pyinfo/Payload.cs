@@ -1,14 +1,11 @@
+using Host.Abstractions;
+
 namespace PyInfo;
 
 /// <summary>The Python payload template, shipped inside the plugin assembly as a resource.</summary>
 internal static class Payload
 {
-    private static readonly Lazy<string> Text = new(() =>
-    {
-        using var stream = typeof(Payload).Assembly.GetManifestResourceStream("pyinfo.py")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+    private static readonly Lazy<string> Text = new(() => PayloadSource.FromResources(typeof(Payload).Assembly, "pyinfo.py"));
 
     public static string Source => Text.Value;
 }

@@ -26,7 +26,7 @@ public sealed class PyInfoCapability : ICapability
         context.Progress.Report("starting the payload at a safe point");
         await target.RunPythonAsync(new PythonPayload("pyinfo", Payload.Source, parameters), cancellationToken);
         context.Progress.Report("waiting for the payload's answer");
-        var info = await InfoReader.ReadAsync(channel, context.Timeout, cancellationToken);
+        var info = await InfoReader.ReadAsync(channel, context.Pid, context.Timeout, cancellationToken);
         context.Progress.Report("");
         if (context.Arguments.GetText("format") == "json")
             await context.Output.WriteLineAsync(info.GetRawText());

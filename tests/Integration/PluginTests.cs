@@ -35,6 +35,26 @@ public sealed class PluginTests(PluginBuilds builds) : IClassFixture<PluginBuild
         await target.AssertUnharmedAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task A_plugin_built_against_contract_1_1_loads_and_runs_in_this_host(string python)
+    {
+        Assert.True(PluginBuilds.HostContract > new Version(1, 1), "this test is about an older minor contract than the host's");
+        PluginBuilds.Install(builds.SampleForContract11, _folder, "pyinfo");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
+
+        var list = await HostRun.RunAsync("list", "--plugin-dir", _folder);
+        var text = await HostRun.RunAsync("run", "pyinfo", "-p", target.Pid.ToString(), "--plugin-dir", _folder);
+
+        Assert.Contains("version 1.0.0", list.Stdout);
+        Assert.DoesNotContain("broken", list.Stdout);
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains(target.Interpreter.Version.ToString(), text.Stdout);
+        Assert.Contains("threads_target.py", text.Stdout);
+        text.AssertNoFilesLeft();
+        await target.AssertUnharmedAsync();
+    }
+
     [Fact]
     public async Task Host_list_shows_a_dropped_in_plugin_with_its_version_and_folder_and_the_earlier_folder_wins_a_name()
     {
@@ -137,14 +157,15 @@ public sealed class PluginTests(PluginBuilds builds) : IClassFixture<PluginBuild
     public async Task A_plugin_built_against_an_incompatible_contract_is_refused_naming_both_versions()
     {
         PluginBuilds.Install(builds.SampleForContract2, Path.Combine(_folder, "major"), "pyinfo");
-        PluginBuilds.Install(builds.SampleForContract12, Path.Combine(_folder, "minor"), "pyinfo");
+        PluginBuilds.Install(builds.SampleForNewerMinor, Path.Combine(_folder, "minor"), "pyinfo");
 
         var major = await HostRun.RunAsync("list", "--plugin-dir", Path.Combine(_folder, "major"));
         var minor = await HostRun.RunAsync("list", "--plugin-dir", Path.Combine(_folder, "minor"));
         var run = await HostRun.RunAsync("run", "pyinfo", "-p", "1", "--plugin-dir", Path.Combine(_folder, "major"));
 
-        Assert.Contains("broken: built against plugin contract 2.0.0, but this host has contract 1.1.0: a different major version is incompatible", major.Stdout);
-        Assert.Contains("broken: built against plugin contract 1.2.0, newer than this host's contract 1.1.0; update host", minor.Stdout);
+        var hostContract = PluginBuilds.HostContract.ToString(3);
+        Assert.Contains($"broken: built against plugin contract 2.0.0, but this host has contract {hostContract}: a different major version is incompatible", major.Stdout);
+        Assert.Contains($"broken: built against plugin contract {PluginBuilds.NewerMinor}, newer than this host's contract {hostContract}; update host", minor.Stdout);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("built against plugin contract 2.0.0", run.Stderr);
     }

@@ -6,17 +6,26 @@ namespace Host.Tests.Support;
 /// Third-party plugins built once per test run the way their authors would: `dotnet pack` of the
 /// contract into a local feed, then `dotnet build` of each plugin outside the solution against that
 /// package (from copies in a temporary folder, with a private NuGet cache, so nothing in the
-/// checkout or the machine's cache changes). Contracts 1.2.0 and 2.0.0 are packed too, from a copy
-/// of the contract's source, for the version checks.
+/// checkout or the machine's cache changes). A newer minor and a newer major contract are packed
+/// too, from a copy of the contract's source, for the version checks; and contract 1.1.0 from its
+/// frozen source (tests/contracts/1.1), for a plugin built against an older minor version.
 /// </summary>
 public sealed class PluginBuilds : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("host-plugin-builds-").FullName;
 
-    /// <summary>samples/pyinfo built against the host's contract (1.1.0).</summary>
+    /// <summary>The host's contract version, and the next minor one (which this host must refuse).</summary>
+    public static Version HostContract { get; } = typeof(Host.Abstractions.ICapability).Assembly.GetName().Version!;
+
+    public static string NewerMinor { get; } = $"{HostContract.Major}.{HostContract.Minor + 1}.0";
+
+    /// <summary>samples/pyinfo built against the host's contract.</summary>
     public string Sample => Output("pyinfo");
 
-    public string SampleForContract12 => Output("pyinfo-1.2.0");
+    /// <summary>tests/plugins/pyinfo-1.1 (the sample as it was) built against the frozen contract 1.1.0.</summary>
+    public string SampleForContract11 => Output("pyinfo-1.1.0");
+
+    public string SampleForNewerMinor => Output("pyinfo-" + NewerMinor);
 
     public string SampleForContract2 => Output("pyinfo-2.0.0");
 
@@ -27,16 +36,19 @@ public sealed class PluginBuilds : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var feed = Path.Combine(_root, "feed");
+        var contract = Path.Combine(RepoPaths.Root, "src", "Abstractions");
         await Task.WhenAll(
-            PackContractAsync(feed, version: null),
-            PackContractAsync(feed, "1.2.0"),
-            PackContractAsync(feed, "2.0.0"));
+            PackContractAsync(feed, contract, version: null),
+            PackContractAsync(feed, contract, NewerMinor),
+            PackContractAsync(feed, contract, "2.0.0"),
+            PackContractAsync(feed, Path.Combine(RepoPaths.Root, "tests", "contracts", "1.1"), "1.1.0"));
         await Task.WhenAll(
             BuildAsync(Path.Combine(RepoPaths.Root, "samples", "pyinfo"), "pyinfo", feed, null),
             BuildAsync(Path.Combine(RepoPaths.Root, "tests", "plugins", "misbehaving"), "misbehaving", feed, null),
             BuildAsync(Path.Combine(RepoPaths.Root, "tests", "plugins", "isolated"), "isolated", feed, null));
         await Task.WhenAll(
-            BuildAsync(Path.Combine(RepoPaths.Root, "samples", "pyinfo"), "pyinfo-1.2.0", feed, "1.2.0"),
+            BuildAsync(Path.Combine(RepoPaths.Root, "tests", "plugins", "pyinfo-1.1"), "pyinfo-1.1.0", feed, "1.1.0"),
+            BuildAsync(Path.Combine(RepoPaths.Root, "samples", "pyinfo"), "pyinfo-" + NewerMinor, feed, NewerMinor),
             BuildAsync(Path.Combine(RepoPaths.Root, "samples", "pyinfo"), "pyinfo-2.0.0", feed, "2.0.0"));
     }
 
@@ -58,12 +70,12 @@ public sealed class PluginBuilds : IAsyncLifetime
 
     private string Output(string name) => Path.Combine(_root, "out", name);
 
-    private async Task PackContractAsync(string feed, string? version)
+    private async Task PackContractAsync(string feed, string source, string? version)
     {
         // A copy, so that the contract's own obj/ folder in the checkout is left alone.
         var copy = Path.Combine(_root, "contract-" + (version ?? "host"));
         Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "src", "Abstractions"), "*.c*"))
+        foreach (var file in Directory.GetFiles(source, "*.c*"))
             File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         // What the repository's Directory.Build.props gives the contract in the checkout.
         await File.WriteAllTextAsync(Path.Combine(copy, "Directory.Build.props"),

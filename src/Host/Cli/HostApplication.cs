@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Host.Abstractions;
 using Host.Catalog;
+using Host.Injection;
 using Host.Injection.Gdb;
 using Host.Recipes;
 

@@ -5,6 +5,7 @@ using Host.Injection;
 using Host.Injection.Gdb;
 using Host.Output;
 using Host.Recipes;
+using Host.Recipes.Lua;
 
 namespace Host.Cli;
 

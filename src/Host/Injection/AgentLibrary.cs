@@ -1,6 +1,6 @@
-using Host.Linux;
 using System.Text;
 using Host.Abstractions;
+using Host.Linux;
 
 namespace Host.Injection;
 

@@ -1,8 +1,8 @@
-using Host.Linux;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Host.Abstractions;
+using Host.Linux;
 
 namespace Host.Injection;
 

@@ -1,7 +1,7 @@
-using Host.Linux;
 using System.Runtime.InteropServices;
 using System.Text;
 using Host.Abstractions;
+using Host.Linux;
 
 namespace Host.Injection;
 

@@ -1,6 +1,6 @@
-using Host.Linux;
 using Host.Abstractions;
 using Host.Injection.Transports;
+using Host.Linux;
 using Host.Processes;
 
 namespace Host.Injection;

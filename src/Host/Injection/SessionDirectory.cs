@@ -1,5 +1,5 @@
-using Host.Linux;
 using Host.Abstractions;
+using Host.Linux;
 
 namespace Host.Injection;
 

@@ -1,5 +1,5 @@
-using Host.Linux;
 using System.Globalization;
+using Host.Linux;
 using Host.Processes;
 
 namespace Host.Injection;

@@ -1,6 +1,5 @@
-using Host.Linux;
 using System.Runtime.InteropServices;
-using Host.Injection;
+using Host.Linux;
 
 namespace Host.Output;
 

@@ -1,5 +1,5 @@
-using Host.Linux;
 using System.Globalization;
+using Host.Linux;
 using Microsoft.Win32.SafeHandles;
 
 namespace Host.Processes;

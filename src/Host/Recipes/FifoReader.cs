@@ -9,27 +9,27 @@ namespace Host.Recipes;
 /// </summary>
 internal sealed class FifoReader(IChannel channel, TimeSpan openTimeout, CancellationToken cancellationToken) : IAsyncDisposable
 {
-    private IAsyncEnumerator<string>? lines;
-    private bool ended;
+    private IAsyncEnumerator<string>? _lines;
+    private bool _ended;
 
     public string PathInTarget => channel.PathInTarget;
 
     /// <summary>The next line, or null once the writer has closed the FIFO.</summary>
     public string? Next()
     {
-        if (ended)
+        if (_ended)
             return null;
-        lines ??= channel.ReadLinesAsync(openTimeout, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        if (lines.MoveNextAsync().AsTask().GetAwaiter().GetResult())
-            return lines.Current;
-        ended = true;
+        _lines ??= channel.ReadLinesAsync(openTimeout, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        if (_lines.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            return _lines.Current;
+        _ended = true;
         return null;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (lines is not null)
-            await lines.DisposeAsync().ConfigureAwait(false);
+        if (_lines is not null)
+            await _lines.DisposeAsync().ConfigureAwait(false);
         await channel.DisposeAsync().ConfigureAwait(false);
     }
 }

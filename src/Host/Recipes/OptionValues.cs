@@ -10,12 +10,12 @@ namespace Host.Recipes;
 /// </summary>
 internal sealed class OptionValues : ICapabilityArguments
 {
-    private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
-    private readonly IReadOnlyList<CapabilityOption> declared;
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<CapabilityOption> _declared;
 
     public OptionValues(ICapability capability, JsonElement options, IEnumerable<string> hostOptions)
     {
-        declared = capability.Options;
+        _declared = capability.Options;
         var reserved = hostOptions.ToHashSet(StringComparer.Ordinal);
         if (options.ValueKind != JsonValueKind.Object)
             return;
@@ -24,8 +24,8 @@ internal sealed class OptionValues : ICapabilityArguments
             var name = property.Name.Replace('_', '-');
             if (reserved.Contains(name))
                 continue;
-            var option = declared.FirstOrDefault(o => o.Name == name)
-                ?? throw new CapabilityException(ExitCodes.Usage, $"{capability.Name} has no option '{property.Name}'; its options: {string.Join(", ", declared.Select(o => o.Name.Replace('-', '_')))}");
+            var option = _declared.FirstOrDefault(o => o.Name == name)
+                ?? throw new CapabilityException(ExitCodes.Usage, $"{capability.Name} has no option '{property.Name}'; its options: {string.Join(", ", _declared.Select(o => o.Name.Replace('-', '_')))}");
             var text = property.Value.ValueKind switch
             {
                 JsonValueKind.True => "true",
@@ -41,19 +41,19 @@ internal sealed class OptionValues : ICapabilityArguments
                 throw new CapabilityException(ExitCodes.Usage, $"option '{property.Name}' of {capability.Name} must be one of {string.Join(", ", option.Choices)}, not '{text}'");
             if (option.Kind == OptionKind.Integer && !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
                 throw new CapabilityException(ExitCodes.Usage, $"option '{property.Name}' of {capability.Name} must be a whole number, not '{text}'");
-            values[name] = text;
+            _values[name] = text;
         }
     }
 
-    public void Set(string name, string value) => values[name] = value;
+    public void Set(string name, string value) => _values[name] = value;
 
-    public bool GetFlag(string name) => Declared(name).Kind == OptionKind.Flag && values.ContainsKey(name);
+    public bool GetFlag(string name) => Declared(name).Kind == OptionKind.Flag && _values.ContainsKey(name);
 
-    public string? GetText(string name) => values.TryGetValue(name, out var text) ? text : Declared(name).DefaultValue;
+    public string? GetText(string name) => _values.TryGetValue(name, out var text) ? text : Declared(name).DefaultValue;
 
     public long? GetInteger(string name) =>
         long.TryParse(GetText(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private CapabilityOption Declared(string name) =>
-        declared.FirstOrDefault(o => o.Name == name) ?? throw new ArgumentException($"the capability has no option named '{name}'", nameof(name));
+        _declared.FirstOrDefault(o => o.Name == name) ?? throw new ArgumentException($"the capability has no option named '{name}'", nameof(name));
 }

@@ -9,15 +9,15 @@ namespace Host.Recipes;
 /// </summary>
 internal sealed class PythonJob : IAsyncDisposable
 {
-    private readonly IChannel reply;
-    private readonly CancellationTokenSource stop;
-    private readonly Task<IReadOnlyList<JsonElement>> values;
+    private readonly IChannel _reply;
+    private readonly CancellationTokenSource _stop;
+    private readonly Task<IReadOnlyList<JsonElement>> _values;
 
     private PythonJob(IChannel reply, CancellationTokenSource stop, Task<IReadOnlyList<JsonElement>> values)
     {
-        this.reply = reply;
-        this.stop = stop;
-        this.values = values;
+        _reply = reply;
+        _stop = stop;
+        _values = values;
     }
 
     /// <summary>
@@ -55,21 +55,21 @@ internal sealed class PythonJob : IAsyncDisposable
     }
 
     /// <summary>Everything the code sent with send(), once it has finished.</summary>
-    public Task<IReadOnlyList<JsonElement>> WaitAsync() => values;
+    public Task<IReadOnlyList<JsonElement>> WaitAsync() => _values;
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync().ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await values.ConfigureAwait(false);
+            await _values.ConfigureAwait(false);
         }
         catch (Exception error) when (error is OperationCanceledException or CapabilityException)
         {
             // Given up on: the code finds its reader gone at its next send.
         }
-        stop.Dispose();
-        await reply.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+        await _reply.DisposeAsync().ConfigureAwait(false);
     }
 
     private static CapabilityException Failed(JsonElement error)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Host.Recipes;
 using Host.Recipes.Lua;
 using KeraLua;
 
@@ -12,18 +13,18 @@ namespace Host.Tests.Unit.Recipes;
 /// </summary>
 public sealed class LuaJsonTests : IDisposable
 {
-    private readonly KeraLua.Lua lua = new(openLibs: true) { Encoding = Encoding.UTF8 };
-    private readonly LuaJson json;
+    private readonly KeraLua.Lua _lua = new(openLibs: true) { Encoding = Encoding.UTF8 };
+    private readonly LuaJson _json;
 
     public LuaJsonTests()
     {
-        lua.NewTable();
-        json = new LuaJson(lua.Ref(LuaRegistry.Index));
-        json.PushNull(lua);
-        lua.SetGlobal("null");
+        _lua.NewTable();
+        _json = new LuaJson(_lua.Ref(LuaRegistry.Index));
+        _json.PushNull(_lua);
+        _lua.SetGlobal("null");
     }
 
-    public void Dispose() => lua.Dispose();
+    public void Dispose() => _lua.Dispose();
 
     // ---- Lua to JSON (Encode) ----
 
@@ -57,9 +58,9 @@ public sealed class LuaJsonTests : IDisposable
     [Fact]
     public void An_empty_stack_slot_is_null()
     {
-        Assert.Equal(0, lua.GetTop());
+        Assert.Equal(0, _lua.GetTop());
 
-        Assert.Equal("null", json.Encode(lua, 1));
+        Assert.Equal("null", _json.Encode(_lua, 1));
     }
 
     [Fact]
@@ -128,9 +129,9 @@ public sealed class LuaJsonTests : IDisposable
     [InlineData("mixed\u0000nul and \u001f")]
     public void A_unicode_string_comes_back_the_same_through_JSON(string text)
     {
-        lua.PushString(text);
-        var encoded = json.Encode(lua, -1);
-        lua.Pop(1);
+        _lua.PushString(text);
+        var encoded = _json.Encode(_lua, -1);
+        _lua.Pop(1);
 
         Assert.Equal(text, JsonSerializer.Deserialize<string>(encoded));
         Assert.Equal(text, DecodeThenGetString(encoded));
@@ -139,13 +140,13 @@ public sealed class LuaJsonTests : IDisposable
     [Fact]
     public void A_negative_index_names_the_value_from_the_top_and_the_stack_is_left_as_it_was()
     {
-        lua.PushString("below");
+        _lua.PushString("below");
         Eval("{1, {x = 2}}");
-        lua.PushInteger(99);
+        _lua.PushInteger(99);
 
-        Assert.Equal("[1,{\"x\":2}]", json.Encode(lua, -2));
-        Assert.Equal(3, lua.GetTop());
-        Assert.Equal(99, lua.ToInteger(-1));
+        Assert.Equal("[1,{\"x\":2}]", _json.Encode(_lua, -2));
+        Assert.Equal(3, _lua.GetTop());
+        Assert.Equal(99, _lua.ToInteger(-1));
     }
 
     [Fact]
@@ -262,14 +263,14 @@ public sealed class LuaJsonTests : IDisposable
     [Fact]
     public void Push_leaves_exactly_one_value()
     {
-        lua.PushString("below");
+        _lua.PushString("below");
         using var document = JsonDocument.Parse("[1, {\"a\": [2, 3]}, null]");
 
-        json.Push(lua, document.RootElement);
+        _json.Push(_lua, document.RootElement);
 
-        Assert.Equal(2, lua.GetTop());
-        Assert.Equal(LuaType.Table, lua.Type(-1));
-        Assert.Equal("below", lua.ToString(1, false));
+        Assert.Equal(2, _lua.GetTop());
+        Assert.Equal(LuaType.Table, _lua.Type(-1));
+        Assert.Equal("below", _lua.ToString(1, false));
     }
 
     [Theory]
@@ -288,17 +289,17 @@ public sealed class LuaJsonTests : IDisposable
     /// <summary>Evaluates a Lua expression onto the stack.</summary>
     private void Eval(string expression)
     {
-        Assert.Equal(LuaStatus.OK, lua.LoadString("return " + expression));
-        Assert.Equal(LuaStatus.OK, lua.PCall(0, 1, 0));
+        Assert.Equal(LuaStatus.OK, _lua.LoadString("return " + expression));
+        Assert.Equal(LuaStatus.OK, _lua.PCall(0, 1, 0));
     }
 
     private string EncodeLua(string expression)
     {
-        var top = lua.GetTop();
+        var top = _lua.GetTop();
         Eval(expression);
-        var text = json.Encode(lua, -1);
-        Assert.Equal(top + 1, lua.GetTop());
-        lua.SetTop(top);
+        var text = _json.Encode(_lua, -1);
+        Assert.Equal(top + 1, _lua.GetTop());
+        _lua.SetTop(top);
         return text;
     }
 
@@ -308,30 +309,30 @@ public sealed class LuaJsonTests : IDisposable
     private string DecodeThenEval(string text, string expression)
     {
         using (var document = JsonDocument.Parse(text))
-            json.Push(lua, document.RootElement);
-        lua.SetGlobal("v");
+            _json.Push(_lua, document.RootElement);
+        _lua.SetGlobal("v");
         Eval("tostring(" + expression + ")");
-        var result = lua.ToString(-1, false);
-        lua.Pop(1);
+        var result = _lua.ToString(-1, false);
+        _lua.Pop(1);
         return result;
     }
 
     private string DecodeThenGetString(string text)
     {
         using var document = JsonDocument.Parse(text);
-        json.Push(lua, document.RootElement);
-        Assert.Equal(LuaType.String, lua.Type(-1));
-        var result = lua.ToString(-1, false);
-        lua.Pop(1);
+        _json.Push(_lua, document.RootElement);
+        Assert.Equal(LuaType.String, _lua.Type(-1));
+        var result = _lua.ToString(-1, false);
+        _lua.Pop(1);
         return result;
     }
 
     private string RoundTrip(string text)
     {
         using var document = JsonDocument.Parse(text);
-        json.Push(lua, document.RootElement);
-        var encoded = json.Encode(lua, -1);
-        lua.Pop(1);
+        _json.Push(_lua, document.RootElement);
+        var encoded = _json.Encode(_lua, -1);
+        _lua.Pop(1);
         return encoded;
     }
 

@@ -1,7 +1,7 @@
-using Host.Linux;
 using System.Text.Json;
 using CliWrap;
 using Host.Injection.Transports;
+using Host.Linux;
 
 namespace Host.Injection.Gdb;
 
@@ -38,9 +38,10 @@ internal sealed class GdbTransport : IInjectionTransport, IAsyncDisposable
 
     public string Name => "gdb";
 
-    public static GdbTransport Start(string gdbPath)
+    /// <param name="scratchPrefix">The name its private directory starts with (the stale-session sweep knows it).</param>
+    public static GdbTransport Start(string gdbPath, string scratchPrefix)
     {
-        var scratch = new PrivateDirectory();
+        var scratch = new PrivateDirectory(scratchPrefix);
         var driver = scratch.File("gdb_driver.py");
         File.WriteAllText(driver, EmbeddedFile.Read("gdb_safe_point.py") + "\n" + EmbeddedFile.Read("gdb_driver.py"));
         var command = CliWrap.Cli.Wrap("setsid")

@@ -9,15 +9,15 @@ namespace Host.Recipes.Lua;
 /// </summary>
 internal sealed class JsonFunctions
 {
-    private LuaJson? json;
+    private LuaJson? _json;
 
-    public LuaJson Json => json ?? throw new InvalidOperationException("sandbox.lua did not register json.null");
+    public LuaJson Json => _json ?? throw new InvalidOperationException("sandbox.lua did not register _json.null");
 
     /// <summary>set_null(null): the table that stands for JSON null.</summary>
     public int SetNull(KeraLua.Lua lua)
     {
         lua.PushCopy(1);
-        json = new LuaJson(lua.Ref(LuaRegistry.Index));
+        _json = new LuaJson(lua.Ref(LuaRegistry.Index));
         return 0;
     }
 

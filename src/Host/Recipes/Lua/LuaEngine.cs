@@ -11,18 +11,18 @@ namespace Host.Recipes.Lua;
 internal sealed class LuaEngine : IDisposable
 {
     private const int HookInstructions = 4096;
-    private readonly NLua.Lua engine = new(openLibs: true);
-    private readonly CancellationToken stop;
-    private readonly LuaHookFunction hook;
+    private readonly NLua.Lua _engine = new(openLibs: true);
+    private readonly CancellationToken _stop;
+    private readonly LuaHookFunction _hook;
 
     public LuaEngine(CancellationToken stop)
     {
-        this.stop = stop;
-        hook = OnCount;
+        _stop = stop;
+        _hook = OnCount;
         State.Encoding = Encoding.UTF8;
     }
 
-    private KeraLua.Lua State => engine.State;
+    private KeraLua.Lua State => _engine.State;
 
     /// <summary>Runs the recipe in the sandbox built by sandbox.lua.</summary>
     /// <param name="pushRaw">Pushes the table of C functions that sandbox.lua is called with.</param>
@@ -44,9 +44,9 @@ internal sealed class LuaEngine : IDisposable
         var thread = lua.NewThread();
         lua.Rotate(-2, 1);
         lua.XMove(thread, 1);
-        thread.SetHook(hook, LuaHookMask.Count, HookInstructions);
+        thread.SetHook(_hook, LuaHookMask.Count, HookInstructions);
         var status = thread.Resume(null, 0, out _);
-        if (stop.IsCancellationRequested)
+        if (_stop.IsCancellationRequested)
             return LuaOutcome.Stopped();
         return status switch
         {
@@ -74,12 +74,12 @@ internal sealed class LuaEngine : IDisposable
     // Yielding from a count hook returns to the resume in Run without unwinding through this frame.
     private void OnCount(IntPtr state, IntPtr debug)
     {
-        if (!stop.IsCancellationRequested)
+        if (!_stop.IsCancellationRequested)
             return;
         var lua = KeraLua.Lua.FromIntPtr(state);
         if (lua.IsYieldable)
             lua.Yield(0);
     }
 
-    public void Dispose() => engine.Dispose();
+    public void Dispose() => _engine.Dispose();
 }

@@ -13,7 +13,7 @@ namespace Host.Recipes.Lua;
 internal sealed class RawTable(RecipeHost host)
 {
     // Lua holds only a pointer to each function; the delegates must live as long as the state.
-    private readonly List<LuaFunction> keepAlive = [];
+    private readonly List<LuaFunction> _keepAlive = [];
 
     /// <summary>The last primitive that failed: its exit code and hint, if the recipe ends with its error.</summary>
     public CapabilityException? LastFailure { get; private set; }
@@ -22,7 +22,7 @@ internal sealed class RawTable(RecipeHost host)
     public void Add(KeraLua.Lua lua, string name, Func<KeraLua.Lua, int> body)
     {
         LuaFunction function = state => Invoke(state, name, body);
-        keepAlive.Add(function);
+        _keepAlive.Add(function);
         lua.PushCFunction(function);
         lua.SetField(-2, name);
     }

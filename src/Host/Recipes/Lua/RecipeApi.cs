@@ -9,68 +9,68 @@ namespace Host.Recipes.Lua;
 /// </summary>
 internal sealed class RecipeApi : IAsyncDisposable
 {
-    private readonly RecipeHost host;
-    private readonly RawTable raw;
-    private readonly RecipeHandles handles = new();
-    private readonly OutputFunctions output;
-    private readonly ClockFunctions clock;
-    private readonly JsonFunctions json = new();
-    private readonly TargetFunctions target;
-    private readonly PythonFunctions python;
-    private readonly ChannelFunctions channel;
-    private readonly RunCapabilityFunction run;
-    private readonly FindModuleFunction findModule;
+    private readonly RecipeHost _host;
+    private readonly RawTable _raw;
+    private readonly RecipeHandles _handles = new();
+    private readonly OutputFunctions _output;
+    private readonly ClockFunctions _clock;
+    private readonly JsonFunctions _json = new();
+    private readonly TargetFunctions _target;
+    private readonly PythonFunctions _python;
+    private readonly ChannelFunctions _channel;
+    private readonly RunCapabilityFunction _run;
+    private readonly FindModuleFunction _findModule;
 
     public RecipeApi(RecipeHost host)
     {
-        this.host = host;
-        raw = new RawTable(host);
-        output = new OutputFunctions(host);
-        clock = new ClockFunctions(host);
-        target = new TargetFunctions(host, handles);
-        python = new PythonFunctions(host, handles, json);
-        channel = new ChannelFunctions(host, handles);
-        run = new RunCapabilityFunction(host, handles, json);
-        findModule = new FindModuleFunction(host);
+        _host = host;
+        _raw = new RawTable(_host);
+        _output = new OutputFunctions(_host);
+        _clock = new ClockFunctions(_host);
+        _target = new TargetFunctions(_host, _handles);
+        _python = new PythonFunctions(_host, _handles, _json);
+        _channel = new ChannelFunctions(_host, _handles);
+        _run = new RunCapabilityFunction(_host, _handles, _json);
+        _findModule = new FindModuleFunction(_host);
     }
 
     /// <summary>The last primitive that failed: its exit code and hint, if the recipe ends with its error.</summary>
-    public CapabilityException? LastFailure => raw.LastFailure;
+    public CapabilityException? LastFailure => _raw.LastFailure;
 
     /// <summary>The target of --pid, attached before the recipe starts.</summary>
-    public long AddTarget(ITarget target) => handles.AddTarget(target);
+    public long AddTarget(ITarget target) => _handles.AddTarget(target);
 
     /// <summary>Pushes the `raw` table sandbox.lua is called with.</summary>
     public void PushRawTable(KeraLua.Lua lua, RecipeArguments arguments, long? mainTarget)
     {
         lua.NewTable();
-        raw.Add(lua, "write", output.Write);
-        raw.Add(lua, "log", output.Log);
-        raw.Add(lua, "sleep", clock.Sleep);
-        raw.Add(lua, "now", clock.Now);
-        raw.Add(lua, "set_null", json.SetNull);
-        raw.Add(lua, "json_encode", json.Encode);
-        raw.Add(lua, "json_decode", json.Decode);
-        raw.Add(lua, "attach", target.Attach);
-        raw.Add(lua, "call", target.Call);
-        raw.Add(lua, "python", python.Python);
-        raw.Add(lua, "job_wait", python.JobWait);
-        raw.Add(lua, "fifo", channel.Fifo);
-        raw.Add(lua, "next_line", channel.NextLine);
-        raw.Add(lua, "close", channel.Close);
-        raw.Add(lua, "detach", target.Detach);
-        raw.Add(lua, "run", run.Run);
-        raw.Add(lua, "find_module", findModule.FindModule);
+        _raw.Add(lua, "write", _output.Write);
+        _raw.Add(lua, "log", _output.Log);
+        _raw.Add(lua, "sleep", _clock.Sleep);
+        _raw.Add(lua, "now", _clock.Now);
+        _raw.Add(lua, "set_null", _json.SetNull);
+        _raw.Add(lua, "json_encode", _json.Encode);
+        _raw.Add(lua, "json_decode", _json.Decode);
+        _raw.Add(lua, "attach", _target.Attach);
+        _raw.Add(lua, "call", _target.Call);
+        _raw.Add(lua, "python", _python.Python);
+        _raw.Add(lua, "job_wait", _python.JobWait);
+        _raw.Add(lua, "fifo", _channel.Fifo);
+        _raw.Add(lua, "next_line", _channel.NextLine);
+        _raw.Add(lua, "close", _channel.Close);
+        _raw.Add(lua, "detach", _target.Detach);
+        _raw.Add(lua, "run", _run.Run);
+        _raw.Add(lua, "find_module", _findModule.FindModule);
         RecipeTables.PushArguments(lua, arguments);
         lua.SetField(-2, "args");
-        lua.PushString(host.Recipe.Name);
+        lua.PushString(_host.Recipe.Name);
         lua.SetField(-2, "recipe");
         if (mainTarget is { } handle)
         {
-            RecipeTables.PushTargetInfo(lua, handle, handles.Target(handle).Process);
+            RecipeTables.PushTargetInfo(lua, handle, _handles.Target(handle).Process);
             lua.SetField(-2, "target");
         }
     }
 
-    public ValueTask DisposeAsync() => handles.DisposeAsync();
+    public ValueTask DisposeAsync() => _handles.DisposeAsync();
 }

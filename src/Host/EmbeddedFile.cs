@@ -1,8 +1,8 @@
 using System.Reflection;
 
-namespace Host.Injection;
+namespace Host;
 
-/// <summary>Text files compiled into the host: the gdb driver (in two parts) and the payload prelude.</summary>
+/// <summary>Text files compiled into the host: the gdb driver, the payload prelude, the recipe sandbox and helpers.</summary>
 internal static class EmbeddedFile
 {
     public static string Read(string logicalName)

@@ -1,6 +1,7 @@
+using Host.Injection.Gdb;
 using Host.Injection.Ptrace;
 
-namespace Host.Injection.Gdb;
+namespace Host.Injection;
 
 /// <summary>
 /// Starts gdb ahead of need, so that its start-up (~70 ms) overlaps with host's, but only where it
@@ -15,7 +16,7 @@ internal static class GdbPrestart
             return null;
         try
         {
-            return GdbTransport.Start(GdbLocator.Find());
+            return GdbTransport.Start(GdbLocator.Find(), SessionNames.GdbScratchPrefix());
         }
         catch (Abstractions.CapabilityException)
         {

@@ -1,8 +1,7 @@
 using Host.Abstractions;
 using Host.Execution;
-using Host.Recipes.Lua;
 
-namespace Host.Recipes;
+namespace Host.Recipes.Lua;
 
 /// <summary>
 /// Runs one recipe to the end: attaches the --pid target, runs the Lua on a thread of its own (its

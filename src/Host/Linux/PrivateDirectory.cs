@@ -1,4 +1,4 @@
-namespace Host.Injection;
+namespace Host.Linux;
 
 /// <summary>
 /// A directory only this process may touch (0700, ours, unpredictable name): the gdb driver, its
@@ -7,9 +7,10 @@ namespace Host.Injection;
 /// </summary>
 internal sealed class PrivateDirectory : IDisposable
 {
-    public PrivateDirectory()
+    /// <param name="prefix">The start of its name; the rest is random.</param>
+    public PrivateDirectory(string prefix)
     {
-        Path = Directory.CreateTempSubdirectory(SessionNames.GdbScratchPrefix()).FullName;
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
     public string Path { get; }

@@ -1,7 +1,8 @@
 using Host.Injection.Gdb;
 using Host.Injection.Ptrace;
+using Host.Injection.Transports;
 
-namespace Host.Injection.Transports;
+namespace Host.Injection;
 
 /// <summary>
 /// Runs injection plans for one target: first by the quick ptrace transport (host-inject), and by
@@ -25,7 +26,7 @@ internal sealed class TransportChain(GdbTransport? prestarted)
             if (timeout < TimeSpan.FromSeconds(1))
                 timeout = TimeSpan.FromSeconds(1);
         }
-        var gdb = prestarted ?? GdbTransport.Start(GdbLocator.Find());
+        var gdb = prestarted ?? GdbTransport.Start(GdbLocator.Find(), SessionNames.GdbScratchPrefix());
         await using (gdb.ConfigureAwait(false))
             return await gdb.RunAsync(pid, steps, timeout, libraries ?? []).ConfigureAwait(false);
     }
