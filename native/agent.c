@@ -1,15 +1,15 @@
 /*
  * The agent that `host` loads into a running CPython process.
  *
- * gdb calls host_agent_start_<id>() from a thread stopped at a safe point (one
- * that holds no allocator or loader lock). That call must stay tiny: it copies
+ * A transport (host-inject, or gdb as the fallback) calls host_agent_start_<id>()
+ * from a thread stopped at a safe point (one that holds no allocator or loader lock). That call must stay tiny: it copies
  * the session path, starts a detached thread and returns. Only that new thread
  * touches Python, and only after taking the GIL the normal way, so no Python
  * code ever runs on a thread interrupted at an arbitrary instruction.
  *
  * CPython symbols are resolved with dlsym at run time so that one build serves
- * 2.7 to 3.14, whether the interpreter is a libpython*.so or linked into the
- * executable.
+ * 2.7 to 3.15 (3.14t included), whether the interpreter is a libpython*.so or
+ * linked into the executable.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>

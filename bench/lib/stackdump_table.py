@@ -20,6 +20,7 @@ LABELS = {
     "pyrasite": "pyrasite PID dump_stacks.py",
     "remote_unwinder": "_remote_debugging.RemoteUnwinder (3.14)",
     "sampling_dump": "python3.15 -m profiling.sampling dump -a",
+    "host_baseline": "BENCH_BASELINE_HOST run stackdump --pid PID",
 }
 ORDER = ["host", "gdb", "gdb_readnever", "pyrasite"]
 PEERS = ["remote_unwinder", "sampling_dump"]
@@ -76,7 +77,7 @@ def main():
         return
     out.append("   wall time (%s runs after %s warm-up, hyperfine)   median      min      max"
                % (facts.get("runs", "?"), facts.get("warmup", "?")))
-    for name in ORDER + [p for p in PEERS if p in times or "skip_" + p in facts]:
+    for name in ORDER + [p for p in ["host_baseline"] + PEERS if p in times or "skip_" + p in facts]:
         label = LABELS[name]
         if name in times:
             med, lo, hi, _n = times[name]
@@ -129,6 +130,9 @@ def main():
 
     pause_line("host max pause vs bare attach, default", "gdb")
     pause_line("host max pause vs bare attach, --readnever", "gdb_readnever")
+    if host is not None and "host_baseline" in med:
+        r = host / med["host_baseline"]
+        out.append("   %-*s %8.2f   goal 0.95 to 1.05  %s" % (W, "host / host_baseline (wall, medians)", r, verdict(0.95 <= r <= 1.05)))
     for peer in PEERS:
         if host is not None and peer in med:
             out.append("   %-*s %8.2f   (for scale: a reader from outside, no code run in the target)"
