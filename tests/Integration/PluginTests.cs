@@ -55,6 +55,40 @@ public sealed class PluginTests(PluginBuilds builds) : IClassFixture<PluginBuild
         await target.AssertUnharmedAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task A_capability_that_does_not_inject_learns_the_full_version_and_never_starts_gdb_nor_attaches(string python)
+    {
+        PluginBuilds.Install(builds.Inspecting, _folder, "inspecting");
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
+        // A gdb that only leaves a mark: host starts it early where it is the sole transport (HOST_INJECTOR=gdb).
+        var marker = Path.Combine(_folder, "gdb-was-started");
+        var fakeGdb = Path.Combine(_folder, "fake-gdb");
+        await File.WriteAllTextAsync(fakeGdb, $"#!/bin/sh\ntouch '{marker}'\nexit 1\n");
+        File.SetUnixFileMode(fakeGdb, (UnixFileMode)0b111_101_101);
+        var gdbOnly = new Dictionary<string, string?> { ["HOST_INJECTOR"] = "gdb", ["HOST_GDB"] = fakeGdb };
+        var pid = target.Pid.ToString();
+
+        var inspect = await HostRun.RunAsync(["run", "inspect", "-p", pid, "--plugin-dir", _folder], environment: gdbOnly);
+        var startedForInspect = File.Exists(marker);
+        var attach = await HostRun.RunAsync(["run", "inspect", "-p", pid, "--attach", "--plugin-dir", _folder], environment: gdbOnly);
+        var startedForAttach = File.Exists(marker);
+        await HostRun.RunAsync(["run", "stackdump", "-p", pid, "--timeout", "5"], environment: gdbOnly);
+
+        Assert.True(inspect.ExitCode == 0, inspect.ToString());
+        var version = target.Interpreter.Version;
+        Assert.Contains($"version={version} major={version.Major} minor={version.Minor} micro={version.Build} level=final", inspect.Stdout);
+        Assert.Contains($"free_threaded={target.Interpreter.IsFreeThreaded} debug=False", inspect.Stdout);
+        Assert.False(startedForInspect, "gdb was started for a capability that does not inject");
+        Assert.Equal(1, attach.ExitCode);
+        Assert.Contains("the capability 'inspect' declares that it does not inject (None), yet it tried to attach", attach.Stderr);
+        Assert.False(startedForAttach, "gdb was started for a capability that does not inject");
+        Assert.True(File.Exists(marker), "the control failed: gdb is started early for stackdump, which injects");
+        inspect.AssertNoFilesLeft();
+        attach.AssertNoFilesLeft();
+        await target.AssertUnharmedAsync();
+    }
+
     [Fact]
     public async Task Host_list_shows_a_dropped_in_plugin_with_its_version_and_folder_and_the_earlier_folder_wins_a_name()
     {

@@ -31,6 +31,9 @@ public sealed class PluginBuilds : IAsyncLifetime
 
     public string Misbehaving => Output("misbehaving");
 
+    /// <summary>tests/plugins/inspecting: a capability that declares it does not inject (contract 1.2).</summary>
+    public string Inspecting => Output("inspecting");
+
     public string Isolated => Output("isolated");
 
     public async Task InitializeAsync()
@@ -45,7 +48,8 @@ public sealed class PluginBuilds : IAsyncLifetime
         await Task.WhenAll(
             BuildAsync(Path.Combine(RepoPaths.Root, "samples", "pyinfo"), "pyinfo", feed, null),
             BuildAsync(Path.Combine(RepoPaths.Root, "tests", "plugins", "misbehaving"), "misbehaving", feed, null),
-            BuildAsync(Path.Combine(RepoPaths.Root, "tests", "plugins", "isolated"), "isolated", feed, null));
+            BuildAsync(Path.Combine(RepoPaths.Root, "tests", "plugins", "isolated"), "isolated", feed, null),
+            BuildAsync(Path.Combine(RepoPaths.Root, "tests", "plugins", "inspecting"), "inspecting", feed, null));
         await Task.WhenAll(
             BuildAsync(Path.Combine(RepoPaths.Root, "tests", "plugins", "pyinfo-1.1"), "pyinfo-1.1.0", feed, "1.1.0"),
             BuildAsync(Path.Combine(RepoPaths.Root, "samples", "pyinfo"), "pyinfo-" + NewerMinor, feed, NewerMinor),
