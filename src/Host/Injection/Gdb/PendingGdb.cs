@@ -37,8 +37,7 @@ internal sealed class PendingGdb : IAsyncDisposable
     public static PendingGdb Start(string gdbPath)
     {
         var scratch = new PrivateDirectory();
-        var driver = scratch.File("gdb_driver.py");
-        File.WriteAllText(driver, EmbeddedFile.Read("gdb_safe_point.py") + "\n" + EmbeddedFile.Read("gdb_driver.py"));
+        var driver = GdbDriverFiles.Write(scratch);
         var command = CliWrap.Cli.Wrap("setsid")
             .WithArguments(["sh", "-c", "exec \"$0\" \"$@\" >\"$HOST_GDB_LOG\" 2>&1 </dev/null",
                 gdbPath, "-nx", "-nh", "-batch", "-x", driver])
