@@ -59,7 +59,7 @@ long syscall_of(int tid)
 /* ---- choosing the thread ---------------------------------------------------------------- */
 
 /* The name of a system call safe_point_policy.def counts as blocking, or NULL. */
-static const char *blocking_name(long number)
+const char *blocking_name(long number)
 {
     switch (number) {
 #define BLOCKING_SYSCALL(number, name) case number: return name;

@@ -80,18 +80,25 @@ static void join(char *pattern, size_t size, const char *const *parts, size_t co
     }
 }
 
-static int compile_unsafe_frame(void)
+const char *unsafe_frame_pattern(void)
 {
     static char pattern[4096];
+    if (pattern[0])
+        return pattern;
     strcpy(pattern, "^(");
     join(pattern, sizeof pattern, decorations, sizeof decorations / sizeof decorations[0]);
     strcat(pattern, ")?(");
     join(pattern, sizeof pattern, unsafe_names, sizeof unsafe_names / sizeof unsafe_names[0]);
-    size_t used = strlen(pattern);
-    if (used + 3 > sizeof pattern)
-        return -1; /* cut short: a rule that says less than the policy is never used */
+    if (strlen(pattern) + 3 > sizeof pattern)
+        return NULL; /* cut short: a rule that says less than the policy is never used */
     strcat(pattern, ")$");
-    return regcomp(&unsafe_frame, pattern, REG_EXTENDED | REG_NOSUB) == 0 ? 0 : -1;
+    return pattern;
+}
+
+static int compile_unsafe_frame(void)
+{
+    const char *pattern = unsafe_frame_pattern();
+    return pattern && regcomp(&unsafe_frame, pattern, REG_EXTENDED | REG_NOSUB) == 0 ? 0 : -1;
 }
 
 int load_unwinder(void)
