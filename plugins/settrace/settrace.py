@@ -183,11 +183,7 @@ def main():
         return
     import os
     control = os.open(PARAMS["control"], os.O_RDONLY | os.O_NONBLOCK)
-    kinds = 0
-    wanted = PARAMS.get("events") or ["call"]
-    for name, event in VOCABULARY["kind_events"].items():
-        if event in wanted:
-            kinds |= 1 << VOCABULARY["kinds"][name]
+    kinds = kinds_mask(PARAMS.get("events") or ["call"])
     if hasattr(sys, "monitoring"):
         mode = MODE_MONITORING
     elif kinds & (1 << KIND_EXCEPTION):

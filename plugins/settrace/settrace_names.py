@@ -33,6 +33,15 @@ RECORD_SIZE = VOCABULARY["record_size"]
 EVENTS_PER_MESSAGE = 8192
 
 
+def kinds_mask(events):
+    """The agent's mask (1 << KIND_*) of the kinds the --events names select: "return" is RETURN and UNWIND."""
+    mask = 0
+    for name, event in VOCABULARY["kind_events"].items():
+        if event in events:
+            mask |= 1 << VOCABULARY["kinds"][name]
+    return mask
+
+
 class Filters(object):
     """The user's --filter/--exclude/--include-stdlib choices, decided once per code object."""
 
