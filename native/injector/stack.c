@@ -3,8 +3,9 @@
  * that host runs, through gdb, where libunwind is missing) and looks for frames that may hold a
  * lock the agent's dlopen and pthread_create need: the allocator, the dynamic loader, thread
  * creation, fork. The names and the rule are safe_point_policy.def's, which the gdb driver reads
- * too, plus HOST_EXTRA_UNSAFE_FRAMES. Unwind rules come from the target's memory (unwind_tables.c), and a
- * stack counts as safe only when every frame of it was unwound by its rules, to the outermost one.
+ * too, plus HOST_EXTRA_UNSAFE_FRAMES. Unwind rules come from the target's memory (unwind_tables.c),
+ * and a stack counts as safe only when every frame of it was unwound by its rules, to the outermost
+ * one.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -72,27 +73,32 @@ static const char *const unsafe_names[] = {
 #include "safe_point_policy.def"
 };
 
+/* Appends text, or as much of it as fits (the result is then as long as the buffer allows). */
+static void append(char *pattern, size_t size, const char *text)
+{
+    size_t used = strlen(pattern);
+    snprintf(pattern + used, size - used, "%s", text);
+}
+
 static void join(char *pattern, size_t size, const char *const *parts, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        size_t used = strlen(pattern);
-        snprintf(pattern + used, size - used, "%s%s", i ? "|" : "", parts[i]);
+        append(pattern, size, i ? "|" : "");
+        append(pattern, size, parts[i]);
     }
 }
 
 const char *unsafe_frame_pattern(void)
 {
     static char pattern[4096];
-    if (pattern[0])
-        return pattern;
-    strcpy(pattern, "^(");
+    pattern[0] = 0;
+    append(pattern, sizeof pattern, "^(");
     join(pattern, sizeof pattern, decorations, sizeof decorations / sizeof decorations[0]);
-    strcat(pattern, ")?(");
+    append(pattern, sizeof pattern, ")?(");
     join(pattern, sizeof pattern, unsafe_names, sizeof unsafe_names / sizeof unsafe_names[0]);
-    if (strlen(pattern) + 3 > sizeof pattern)
-        return NULL; /* cut short: a rule that says less than the policy is never used */
-    strcat(pattern, ")$");
-    return pattern;
+    append(pattern, sizeof pattern, ")$");
+    /* Cut short, it would say less than the policy: never used. */
+    return strlen(pattern) + 1 < sizeof pattern ? pattern : NULL;
 }
 
 static int compile_unsafe_frame(void)

@@ -25,8 +25,10 @@ if SWITCH_INTERVAL is not None:
 # The record layout, kinds and modes the agent's hooks use are native/trace_vocabulary.def's,
 # handed over by the host as data.
 VOCABULARY = PARAMS["vocabulary"]
-KIND_CALL, KIND_RETURN, KIND_EXCEPTION, KIND_UNWIND = [VOCABULARY["kinds"][name] for name in ("CALL", "RETURN", "EXCEPTION", "UNWIND")]
-MODE_MONITORING, MODE_PROFILE, MODE_TRACE = [VOCABULARY["modes"][name] for name in ("MONITORING", "PROFILE", "TRACE")]
+KIND_CALL, KIND_RETURN, KIND_EXCEPTION, KIND_UNWIND = [
+    VOCABULARY["kinds"][name] for name in ("CALL", "RETURN", "EXCEPTION", "UNWIND")]
+MODE_MONITORING, MODE_PROFILE, MODE_TRACE = [
+    VOCABULARY["modes"][name] for name in ("MONITORING", "PROFILE", "TRACE")]
 MODE_LABELS = dict((VOCABULARY["modes"][name], label) for name, label in VOCABULARY["mode_labels"].items())
 TOOL_NAME = "host settrace"
 RECORD_SIZE = VOCABULARY["record_size"]
