@@ -12,8 +12,15 @@
 #include "api.h"
 #include "trace_buffers.h"
 
-enum mode { MODE_MONITORING = 1, MODE_PROFILE = 2, MODE_TRACE = 3 };
-enum kind { KIND_CALL = 1, KIND_RETURN = 2, KIND_EXCEPTION = 3, KIND_UNWIND = 4 };
+/* The numbers the payload and the host use too: trace_vocabulary.def has them. */
+enum mode {
+#define TRACE_MODE(name, number, label) MODE_##name = number,
+#include "trace_vocabulary.def"
+};
+enum kind {
+#define TRACE_KIND(name, number, event) KIND_##name = number,
+#include "trace_vocabulary.def"
+};
 
 struct calltrace {
     const struct host_api *api;

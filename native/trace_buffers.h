@@ -16,7 +16,12 @@ struct record {
     uint8_t kind;
     uint8_t session; /* the low byte of the session's number: a late record of an older one is left out */
 };
-_Static_assert(sizeof(struct record) == 24, "the host reads 24-byte records");
+/* The host reads records by trace_vocabulary.def's layout: struct record must be that layout. */
+#define TRACE_RECORD_SIZE(bytes) _Static_assert(sizeof(struct record) == bytes, "trace_vocabulary.def: the record's size");
+#define TRACE_RECORD_FIELD(name, offset, bytes)                                                    \
+    _Static_assert(offsetof(struct record, name) == offset && sizeof(((struct record *)0)->name) == bytes, \
+                   "trace_vocabulary.def: the place of " #name);
+#include "trace_vocabulary.def"
 
 struct ring;
 

@@ -154,8 +154,33 @@ static void usage(void)
     exit(2);
 }
 
+/* host-inject --policy: the safe-point policy as compiled in, as JSON, for the test that holds the
+ * gdb driver's reading of safe_point_policy.def to it. */
+static int print_policy(void)
+{
+    const char *pattern = unsafe_frame_pattern();
+    if (!pattern)
+        return 1;
+    printf("{\"unsafe_frame\":");
+    json_string(stdout, pattern);
+    printf(",\"blocking_syscalls\":{");
+    const char *separator = "";
+    for (long number = 0; number < 1024; number++) {
+        const char *name = blocking_name(number);
+        if (name) {
+            printf("%s\"%ld\":", separator, number);
+            json_string(stdout, name);
+            separator = ",";
+        }
+    }
+    printf("}}\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--policy") == 0)
+        return print_policy();
     if (argc < 4)
         usage();
     target_pid = atoi(argv[1]);

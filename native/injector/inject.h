@@ -43,6 +43,8 @@ long syscall_of(int tid);
 /* Stops a thread at a safe point and saves its state: its tid; 0 none (why says, per thread),
  * -1 not permitted, -2 no such process, -3 stacks cannot be unwound here. */
 int choose_thread(struct saved_state *saved, int only_tid, char *how, size_t how_size, char *why, size_t why_size);
+/* The name of a system call in which a thread counts as blocked (safe_point_policy.def), or NULL. */
+const char *blocking_name(long number);
 
 /* modules.c: the target's mapped ELF files and their symbols. */
 /* The address of an exported function, looked up in the order the target's modules are mapped (as the
@@ -68,6 +70,8 @@ void remote_memory_forget(uint64_t address);
 /* stack.c: whether a stopped thread's stack holds an allocator, loader or thread-creation frame. */
 enum { STACK_SAFE = 0, STACK_UNSAFE = 1, STACK_UNWINDER_MISSING = 2 };
 int load_unwinder(void);
+/* The unsafe-frame rule built from safe_point_policy.def (an extended regex), or NULL. */
+const char *unsafe_frame_pattern(void);
 int stack_is_safe(int pid, int tid, char *unsafe, size_t unsafe_size);
 
 #endif

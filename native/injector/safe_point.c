@@ -58,16 +58,12 @@ long syscall_of(int tid)
 
 /* ---- choosing the thread ---------------------------------------------------------------- */
 
-static const char *blocking_name(long number)
+/* The name of a system call safe_point_policy.def counts as blocking, or NULL. */
+const char *blocking_name(long number)
 {
     switch (number) {
-    case 0: return "read"; case 7: return "poll"; case 23: return "select"; case 34: return "pause";
-    case 35: return "nanosleep"; case 43: return "accept"; case 45: return "recvfrom";
-    case 47: return "recvmsg"; case 61: return "wait4"; case 128: return "rt_sigtimedwait";
-    case 130: return "rt_sigsuspend"; case 202: return "futex"; case 230: return "clock_nanosleep";
-    case 232: return "epoll_wait"; case 247: return "waitid"; case 270: return "pselect6";
-    case 271: return "ppoll"; case 281: return "epoll_pwait"; case 288: return "accept4";
-    case 299: return "recvmmsg"; case 441: return "epoll_pwait2";
+#define BLOCKING_SYSCALL(number, name) case number: return name;
+#include "safe_point_policy.def"
     default: return NULL;
     }
 }

@@ -2,9 +2,10 @@
  * Unwinds a stopped thread of the target with libunwind's ptrace back end (loaded with dlopen, so
  * that host runs, through gdb, where libunwind is missing) and looks for frames that may hold a
  * lock the agent's dlopen and pthread_create need: the allocator, the dynamic loader, thread
- * creation, fork. The names and the rule are those of the gdb driver (gdb_driver.py), including
- * HOST_EXTRA_UNSAFE_FRAMES. Unwind rules come from the target's memory (unwind_tables.c), and a
- * stack counts as safe only when every frame of it was unwound by its rules, to the outermost one.
+ * creation, fork. The names and the rule are safe_point_policy.def's, which the gdb driver reads
+ * too, plus HOST_EXTRA_UNSAFE_FRAMES. Unwind rules come from the target's memory (unwind_tables.c),
+ * and a stack counts as safe only when every frame of it was unwound by its rules, to the outermost
+ * one.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -59,18 +60,56 @@ static struct {
 static regex_t unsafe_frame, extra_unsafe;
 static int have_extra;
 
+/* The unsafe-frame rule of safe_point_policy.def as one extended regular expression,
+ * ^(decoration|...)?(function|prefix[A-Za-z0-9_]*|...)$, the one the gdb driver builds from it. */
 #define WORD "[A-Za-z0-9_]*"
-static const char UNSAFE_FRAME[] =
-    "^(__libc_|__GI___libc_|__GI_|_int_)?"
-    "(malloc|calloc|realloc|free|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|"
-    "reallocarray|malloc_consolidate|sysmalloc|systrim|tcache_" WORD "|arena_" WORD "|"
-    "_dl_" WORD "|dl_" WORD "|dlopen" WORD "|dlclose" WORD "|dlsym" WORD "|dlmopen" WORD "|dlerror" WORD "|"
-    "pthread_create" WORD "|__pthread_create" WORD "|allocate_stack|__nptl_" WORD "|"
-    "fork|_Fork|__run_fork_handlers|__libc_fork)$";
+static const char *const decorations[] = {
+#define UNSAFE_DECORATION(name) name,
+#include "safe_point_policy.def"
+};
+static const char *const unsafe_names[] = {
+#define UNSAFE_FUNCTION(name) name,
+#define UNSAFE_PREFIX(name) name WORD,
+#include "safe_point_policy.def"
+};
+
+/* Appends text, or as much of it as fits (the result is then as long as the buffer allows). */
+static void append(char *pattern, size_t size, const char *text)
+{
+    size_t used = strlen(pattern);
+    snprintf(pattern + used, size - used, "%s", text);
+}
+
+static void join(char *pattern, size_t size, const char *const *parts, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        append(pattern, size, i ? "|" : "");
+        append(pattern, size, parts[i]);
+    }
+}
+
+const char *unsafe_frame_pattern(void)
+{
+    static char pattern[4096];
+    pattern[0] = 0;
+    append(pattern, sizeof pattern, "^(");
+    join(pattern, sizeof pattern, decorations, sizeof decorations / sizeof decorations[0]);
+    append(pattern, sizeof pattern, ")?(");
+    join(pattern, sizeof pattern, unsafe_names, sizeof unsafe_names / sizeof unsafe_names[0]);
+    append(pattern, sizeof pattern, ")$");
+    /* Cut short, it would say less than the policy: never used. */
+    return strlen(pattern) + 1 < sizeof pattern ? pattern : NULL;
+}
+
+static int compile_unsafe_frame(void)
+{
+    const char *pattern = unsafe_frame_pattern();
+    return pattern && regcomp(&unsafe_frame, pattern, REG_EXTENDED | REG_NOSUB) == 0 ? 0 : -1;
+}
 
 int load_unwinder(void)
 {
-    if (regcomp(&unsafe_frame, UNSAFE_FRAME, REG_EXTENDED | REG_NOSUB) != 0)
+    if (compile_unsafe_frame() != 0)
         return -1;
     const char *extra = getenv("HOST_EXTRA_UNSAFE_FRAMES");
     if (extra && *extra) {

@@ -11,12 +11,7 @@ internal sealed class JsonTraceWriter : ITraceWriter
     public void Write(TraceEvent e, StringBuilder output) => Emit(output, json =>
     {
         json.WriteNumber("time", Math.Round(e.Time, 9));
-        json.WriteString("event", e.Kind switch
-        {
-            TraceKind.Call => "call",
-            TraceKind.Exception => "exception",
-            _ => "return",
-        });
+        json.WriteString("event", TraceVocabulary.EventName(e.Kind));
         json.WriteString("thread", e.Thread.Label);
         json.WriteNumber("thread_id", e.Thread.Ident);
         if (e.Thread.NativeId is { } native)

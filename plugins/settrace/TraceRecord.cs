@@ -2,20 +2,14 @@ using System.Buffers.Binary;
 
 namespace Host.Plugins.Settrace;
 
-/// <summary>What happened, as the agent's hooks record it.</summary>
-internal enum TraceKind : byte
-{
-    Call = 1,
-    Return = 2,
-    Exception = 3,
-    /// <summary>The frame ended because an exception left it.</summary>
-    Unwind = 4,
-}
-
-/// <summary>One 24-byte record written by the agent's hooks (native/calltrace.c, struct record).</summary>
+/// <summary>
+/// One record written by the agent's hooks (native/trace_buffers.h, struct record), read by the
+/// layout of native/trace_vocabulary.def (TraceVocabulary.g.cs), which the agent is checked against.
+/// TraceKind is generated from that file too.
+/// </summary>
 internal readonly record struct TraceRecord(ulong TimeNs, uint Code, uint Extra, uint Depth, ushort Thread, TraceKind Kind)
 {
-    public const int Size = 24;
+    public const int Size = TraceVocabulary.RecordSize;
 
     public static IEnumerable<TraceRecord> Decode(byte[] data)
     {
@@ -24,10 +18,10 @@ internal readonly record struct TraceRecord(ulong TimeNs, uint Code, uint Extra,
     }
 
     private static TraceRecord Read(ReadOnlySpan<byte> bytes) => new(
-        BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-        BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]),
-        BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]),
-        BinaryPrimitives.ReadUInt32LittleEndian(bytes[16..]),
-        BinaryPrimitives.ReadUInt16LittleEndian(bytes[20..]),
-        (TraceKind)bytes[22]);
+        BinaryPrimitives.ReadUInt64LittleEndian(bytes[TraceVocabulary.TimeNsOffset..]),
+        BinaryPrimitives.ReadUInt32LittleEndian(bytes[TraceVocabulary.CodeOffset..]),
+        BinaryPrimitives.ReadUInt32LittleEndian(bytes[TraceVocabulary.ExtraOffset..]),
+        BinaryPrimitives.ReadUInt32LittleEndian(bytes[TraceVocabulary.DepthOffset..]),
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes[TraceVocabulary.ThreadOffset..]),
+        (TraceKind)bytes[TraceVocabulary.KindOffset]);
 }

@@ -17,7 +17,7 @@ internal sealed record TraceRequest(
     bool Summary,
     bool Lossless)
 {
-    private static readonly string[] KnownEvents = ["call", "return", "exception"];
+    private static IReadOnlyList<string> KnownEvents => TraceVocabulary.EventNames;
 
     public static TraceRequest From(ICapabilityArguments arguments)
     {
@@ -54,6 +54,7 @@ internal sealed record TraceRequest(
         ["thread"] = Thread,
         ["max_depth"] = MaxDepth,
         ["lossless"] = Lossless,
+        ["vocabulary"] = TraceVocabulary.ForPayload(),
     }, TraceJson.Default.DictionaryStringObject);
 
     private static List<string> List(string? text) =>

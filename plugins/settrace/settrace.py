@@ -183,10 +183,7 @@ def main():
         return
     import os
     control = os.open(PARAMS["control"], os.O_RDONLY | os.O_NONBLOCK)
-    kinds = 0
-    for name in PARAMS.get("events") or ["call"]:
-        kinds |= {"call": 1 << KIND_CALL, "return": (1 << KIND_RETURN) | (1 << KIND_UNWIND),
-                  "exception": 1 << KIND_EXCEPTION}[name]
+    kinds = kinds_mask(PARAMS.get("events") or ["call"])
     if hasattr(sys, "monitoring"):
         mode = MODE_MONITORING
     elif kinds & (1 << KIND_EXCEPTION):
@@ -212,7 +209,7 @@ def main():
         hooks.install()
         session.watch_exit()
         hello = python_info()
-        hello.update(type="hello", mode={1: "sys.monitoring", 2: "profile", 3: "trace"}[mode],
+        hello.update(type="hello", mode=MODE_LABELS[mode],
                      started_ns=started["started_ns"], tool=getattr(hooks, "tool", None))
         output.send(hello)
         while not session.finished:

@@ -22,11 +22,26 @@ if SWITCH_INTERVAL is not None:
     # The bootstrap shortened it for a quick start; a trace lasts, so the target gets its own back.
     sys.setswitchinterval(SWITCH_INTERVAL)
 
-KIND_CALL, KIND_RETURN, KIND_EXCEPTION, KIND_UNWIND = 1, 2, 3, 4
-MODE_MONITORING, MODE_PROFILE, MODE_TRACE = 1, 2, 3
+# The record layout, kinds and modes the agent's hooks use are native/trace_vocabulary.def's,
+# handed over by the host as data.
+VOCABULARY = PARAMS["vocabulary"]
+KIND_CALL, KIND_RETURN, KIND_EXCEPTION, KIND_UNWIND = [
+    VOCABULARY["kinds"][name] for name in ("CALL", "RETURN", "EXCEPTION", "UNWIND")]
+MODE_MONITORING, MODE_PROFILE, MODE_TRACE = [
+    VOCABULARY["modes"][name] for name in ("MONITORING", "PROFILE", "TRACE")]
+MODE_LABELS = dict((VOCABULARY["modes"][name], label) for name, label in VOCABULARY["mode_labels"].items())
 TOOL_NAME = "host settrace"
-RECORD_SIZE = 24
+RECORD_SIZE = VOCABULARY["record_size"]
 EVENTS_PER_MESSAGE = 8192
+
+
+def kinds_mask(events):
+    """The agent's mask (1 << KIND_*) of the kinds the --events names select: "return" is RETURN and UNWIND."""
+    mask = 0
+    for name, event in VOCABULARY["kind_events"].items():
+        if event in events:
+            mask |= 1 << VOCABULARY["kinds"][name]
+    return mask
 
 
 class Filters(object):

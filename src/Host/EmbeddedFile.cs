@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Host;
 
-/// <summary>Text files compiled into the host: the gdb driver, the payload prelude, the recipe sandbox and helpers.</summary>
+/// <summary>Text files compiled into the host: the gdb driver and the safe-point policy it reads, the payload prelude, the recipe sandbox and helpers.</summary>
 internal static class EmbeddedFile
 {
     public static string Read(string logicalName)

@@ -42,8 +42,7 @@ internal sealed class GdbTransport : IInjectionTransport, IAsyncDisposable
     public static GdbTransport Start(string gdbPath, string scratchPrefix)
     {
         var scratch = new PrivateDirectory(scratchPrefix);
-        var driver = scratch.File("gdb_driver.py");
-        File.WriteAllText(driver, EmbeddedFile.Read("gdb_safe_point.py") + "\n" + EmbeddedFile.Read("gdb_driver.py"));
+        var driver = GdbDriverFiles.Write(scratch);
         var command = CliWrap.Cli.Wrap("setsid")
             .WithArguments(["sh", "-c", "exec \"$0\" \"$@\" >\"$HOST_GDB_LOG\" 2>&1 </dev/null",
                 gdbPath, "-nx", "-nh", "-batch", "-x", driver])

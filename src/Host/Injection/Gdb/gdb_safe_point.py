@@ -13,24 +13,48 @@ import time
 
 import gdb
 
-# x86_64 numbers of system calls in which a thread waits for something outside
-# the process and holds no user-space lock of its own.
-BLOCKING_SYSCALLS = {
-    0: "read", 7: "poll", 23: "select", 34: "pause", 35: "nanosleep",
-    43: "accept", 45: "recvfrom", 47: "recvmsg", 61: "wait4", 128: "rt_sigtimedwait",
-    130: "rt_sigsuspend", 202: "futex", 230: "clock_nanosleep", 232: "epoll_wait",
-    247: "waitid", 270: "pselect6", 271: "ppoll", 281: "epoll_pwait", 288: "accept4",
-    299: "recvmmsg", 441: "epoll_pwait2",
-}
+# The safe-point policy is native/injector/safe_point_policy.def, which host-inject compiles in:
+# host writes it beside the plan (GdbDriverFiles.cs), and it is read here as data.
+POLICY_ENTRY = re.compile(r'^(UNSAFE_DECORATION|UNSAFE_FUNCTION|UNSAFE_PREFIX)\("([A-Za-z0-9_]+)"\)$'
+                          r'|^BLOCKING_SYSCALL\(([0-9]+), *"([A-Za-z0-9_]+)"\)$')
+# Any other line that looks like an entry is an entry this parser does not know: refuse it
+# rather than follow a policy that says less than host-inject's.
+POLICY_MACRO = re.compile(r"^[A-Z_]+\(")
+WORD = "[A-Za-z0-9_]*"
 
-UNSAFE_FRAME = re.compile(
-    r"^(__libc_|__GI___libc_|__GI_|_int_)?"
-    r"(malloc|calloc|realloc|free|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|"
-    r"reallocarray|malloc_consolidate|sysmalloc|systrim|tcache_\w+|arena_\w+|"
-    r"_dl_\w+|dl_\w+|dlopen\w*|dlclose\w*|dlsym\w*|dlmopen\w*|dlerror\w*|"
-    r"pthread_create\w*|__pthread_create\w*|allocate_stack|__nptl_\w+|"
-    r"fork|_Fork|__run_fork_handlers|__libc_fork)$"
-)
+
+def read_policy(text):
+    """(unsafe-frame regex, {syscall number: name}) from the text of safe_point_policy.def."""
+    decorations, names, syscalls = [], [], {}
+    for line in text.splitlines():
+        line = line.strip()
+        entry = POLICY_ENTRY.match(line)
+        if entry is None:
+            if POLICY_MACRO.match(line):
+                raise ValueError("safe_point_policy.def: unknown entry %r" % line)
+            continue
+        macro, name, number, syscall = entry.groups()
+        if syscall is not None:
+            syscalls[int(number)] = syscall
+        elif macro == "UNSAFE_DECORATION":
+            decorations.append(name)
+        else:
+            # Functions and prefixes in one alternation, in the file's order, as stack.c has them.
+            names.append(name + WORD if macro == "UNSAFE_PREFIX" else name)
+    return "^(%s)?(%s)$" % ("|".join(decorations), "|".join(names)), syscalls
+
+
+def _load_policy():
+    # Beside the plan: host writes the driver, the policy and the plan into one private folder.
+    path = os.path.join(os.path.dirname(os.environ["HOST_GDB_PLAN"]), "safe_point_policy.def")
+    with open(path) as f:
+        pattern, syscalls = read_policy(f.read())
+    return re.compile(pattern), syscalls
+
+
+# x86_64 numbers of system calls in which a thread waits for something outside the process and
+# holds no user-space lock of its own, and the frames that may hold a lock we need.
+UNSAFE_FRAME, BLOCKING_SYSCALLS = _load_policy()
 
 # A stack gdb could not unwind to its outermost frame: never a safe point, and nothing to run to its end.
 INCOMPLETE = object()
