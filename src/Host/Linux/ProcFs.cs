@@ -88,14 +88,7 @@ internal static class ProcFs
         denied = false;
         try
         {
-            var files = new List<string>();
-            foreach (var line in File.ReadLines($"/proc/{pid}/maps"))
-            {
-                var slash = line.IndexOf('/');
-                if (slash >= 0)
-                    files.Add(line[slash..]);
-            }
-            return files;
+            return [.. ProcMaps.Read(pid).Where(m => m.Path is ['/', ..]).Select(m => m.Path!)];
         }
         catch (UnauthorizedAccessException)
         {
@@ -113,16 +106,10 @@ internal static class ProcFs
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/maps"))
+            foreach (var mapping in ProcMaps.Read(pid))
             {
-                // start-end perms offset dev inode path
-                var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length < 6 || fields[5].Trim() != path || fields[2].Trim('0').Length != 0)
-                    continue;
-                var range = fields[0].Split('-');
-                if (range.Length == 2 && ulong.TryParse(range[0], System.Globalization.NumberStyles.HexNumber, null, out var start)
-                    && ulong.TryParse(range[1], System.Globalization.NumberStyles.HexNumber, null, out var end))
-                    return (start, end);
+                if (mapping.Offset == 0 && mapping.Path == path)
+                    return (mapping.Start, mapping.End);
             }
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
