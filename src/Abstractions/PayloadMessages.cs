@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace Host.Abstractions;
 
 /// <summary>One JSON message of a payload; <see cref="Body"/> is valid until the next one is read.</summary>
+/// <remarks>A class: generic code over reference types is compiled ahead of time, over a struct it is compiled at run time, which a one-shot tool pays on every run.</remarks>
 /// <param name="Body">The whole message.</param>
 /// <param name="Type">The message's "type": "hello", "done", or one of the payload's own.</param>
-public readonly record struct PayloadMessage(string Type, JsonElement Body);
+public sealed record PayloadMessage(string Type, JsonElement Body);
 
 /// <summary>
 /// Reads a payload's message stream (contract 1.2): one JSON object per line, each with a "type".

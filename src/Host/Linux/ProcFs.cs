@@ -88,7 +88,14 @@ internal static class ProcFs
         denied = false;
         try
         {
-            return [.. ProcMaps.Read(pid).Where(m => m.Path is ['/', ..]).Select(m => m.Path!)];
+            // A loop, not LINQ: LINQ over a struct is compiled at run time, on every run.
+            var files = new List<string>();
+            foreach (var mapping in ProcMaps.Read(pid))
+            {
+                if (mapping.Path is ['/', ..])
+                    files.Add(mapping.Path);
+            }
+            return files;
         }
         catch (UnauthorizedAccessException)
         {

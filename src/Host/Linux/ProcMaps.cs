@@ -4,7 +4,7 @@ namespace Host.Linux;
 
 /// <summary>One line of /proc/PID/maps: an address range, the file offset it maps, and what it maps.</summary>
 /// <param name="Path">The file (with " (deleted)" when it was removed), a "[name]" such as [heap], or null for anonymous memory.</param>
-internal readonly record struct MapsEntry(ulong Start, ulong End, ulong Offset, string? Path);
+internal sealed record MapsEntry(ulong Start, ulong End, ulong Offset, string? Path);
 
 /// <summary>
 /// The one reader of /proc/PID/maps on the C# side (host-inject reads the same format in C, in

@@ -113,4 +113,4 @@ internal static class PythonDetector
 /// <param name="Libpython">The shared libpython it maps, or null.</param>
 /// <param name="FreeThreaded">The "t" ABI flag.</param>
 /// <param name="Debug">The "d" ABI flag.</param>
-internal readonly record struct DetectedPython(string Version, string? Libpython, bool FreeThreaded, bool Debug);
+internal sealed record DetectedPython(string Version, string? Libpython, bool FreeThreaded, bool Debug);

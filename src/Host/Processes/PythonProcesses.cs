@@ -33,12 +33,12 @@ internal static class PythonProcesses
             // Another user's process: we may not read its maps, so judge by its command name.
             var first = commandLine.Split(' ', 2)[0];
             var guess = first.Length == 0 ? null : PythonDetector.Detect(first, []);
-            return guess is null ? null : new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), guess.Value.Version + " (not traceable by you)", first, null, commandLine);
+            return guess is null ? null : new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), guess.Version + " (not traceable by you)", first, null, commandLine);
         }
         var python = PythonDetector.Detect(executable, files);
         if (python is null)
             return null;
-        var version = PythonDetector.Exact(pid, python.Value.Version, python.Value.Libpython ?? executable);
-        return new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), version, executable, python.Value.Libpython, commandLine);
+        var version = PythonDetector.Exact(pid, python.Version, python.Libpython ?? executable);
+        return new TargetProcess(pid, uid.Value, UserNames.Of(uid.Value), version, executable, python.Libpython, commandLine);
     }
 }

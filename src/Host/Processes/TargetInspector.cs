@@ -49,7 +49,7 @@ internal static class TargetInspector
                 $"process {pid} ({Describe(executable, commandLine)}) is not a CPython process",
                 "host ps lists the Python processes you can attach to");
         }
-        var detected = python.Value;
+        var detected = python;
         return new TargetProcess(pid, uid, user, detected.Version, executable ?? "?", detected.Libpython, commandLine)
         {
             Version = PythonDetector.FullVersion(pid, detected, executable ?? ""),
