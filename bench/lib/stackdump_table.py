@@ -20,7 +20,6 @@ LABELS = {
     "pyrasite": "pyrasite PID dump_stacks.py",
     "remote_unwinder": "_remote_debugging.RemoteUnwinder (3.14)",
     "sampling_dump": "python3.15 -m profiling.sampling dump -a",
-    "host_baseline": "BENCH_BASELINE_HOST run stackdump --pid PID",
 }
 ORDER = ["host", "gdb", "gdb_readnever", "pyrasite"]
 PEERS = ["remote_unwinder", "sampling_dump"]
@@ -77,7 +76,7 @@ def main():
         return
     out.append("   wall time (%s runs after %s warm-up, hyperfine)   median      min      max"
                % (facts.get("runs", "?"), facts.get("warmup", "?")))
-    for name in ORDER + [p for p in ["host_baseline"] + PEERS if p in times or "skip_" + p in facts]:
+    for name in ORDER + [p for p in PEERS if p in times or "skip_" + p in facts]:
         label = LABELS[name]
         if name in times:
             med, lo, hi, _n = times[name]
@@ -130,9 +129,12 @@ def main():
 
     pause_line("host max pause vs bare attach, default", "gdb")
     pause_line("host max pause vs bare attach, --readnever", "gdb_readnever")
-    if host is not None and "host_baseline" in med:
-        r = host / med["host_baseline"]
-        out.append("   %-*s %8.2f   goal 0.95 to 1.05  %s" % (W, "host / host_baseline (wall, medians)", r, verdict(0.95 <= r <= 1.05)))
+    if "paired_a_ms" in facts:
+        pairs = facts.get("paired_runs", "?")
+        for kind, key in (("wall", "paired_%s_ms"), ("CPU", "paired_%s_cpu_ms")):
+            a, b = float(facts[key % "a"]), float(facts[key % "b"])
+            out.append("   %-*s %8.2f   goal 0.95 to 1.05  %s  (%.1f vs %.1f ms, %s pairs)"
+                       % (W, "host / BENCH_BASELINE_HOST (%s)" % kind, a / b, verdict(0.95 <= a / b <= 1.05), a, b, pairs))
     for peer in PEERS:
         if host is not None and peer in med:
             out.append("   %-*s %8.2f   (for scale: a reader from outside, no code run in the target)"
