@@ -1,6 +1,5 @@
 using System.Globalization;
 using Host.Linux;
-using Microsoft.Win32.SafeHandles;
 
 namespace Host.Processes;
 
@@ -15,27 +14,20 @@ internal static class PythonVersionReader
     /// <summary>"3.14.7" (with a release level when not final: "3.15.0b2"), or null.</summary>
     public static string? Read(int pid, string interpreterFile)
     {
-        var mapping = ProcFs.MappingOf(pid, interpreterFile);
-        if (mapping is not { } mapped)
+        if (MappedSymbols.Address(pid, interpreterFile, "Py_Version") is not { } address)
             return null;
-        var symbol = ElfSymbols.Find($"/proc/{pid}/map_files/{mapped.Start:x}-{mapped.End:x}", "Py_Version")
-            ?? ElfSymbols.Find($"/proc/{pid}/root{interpreterFile}", "Py_Version");
-        if (symbol is not { } found)
-            return null;
-        var address = mapped.Start - found.FirstLoad + found.Value;
         Span<byte> bytes = stackalloc byte[4];
         try
         {
-            using SafeFileHandle memory = File.OpenHandle($"/proc/{pid}/mem");
-            if (RandomAccess.Read(memory, bytes, (long)address) != 4)
+            using var memory = new ProcessMemory(pid);
+            if (!memory.TryRead(address, bytes))
                 return null;
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        var hex = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes);
-        return Describe(hex);
+        return Describe(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes));
     }
 
     /// <summary>PY_VERSION_HEX as Python prints it: 0x030E07F0 is "3.14.7", 0x030F00B2 "3.15.0b2".</summary>
