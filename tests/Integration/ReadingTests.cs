@@ -45,4 +45,34 @@ public sealed class ReadingTests
         target.AssertRunningFreely();
         await target.AssertUnharmedAsync();
     }
+
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task On_3_13_and_later_the_threads_read_from_outside_are_those_the_injected_dump_shows(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
+        var process = TargetInspector.Inspect(target.Pid);
+        var runtime = RuntimeLocator.Find(process);
+        using var memory = new ProcessMemory(target.Pid);
+        var offsets = runtime is null ? null : DebugOffsets.Read(memory, runtime.Value);
+        if (target.Interpreter.Version < new Version(3, 13))
+        {
+            // Older versions have no table in the target: the reader needs a layout of its own for them.
+            Assert.Null(offsets);
+            return;
+        }
+        Assert.NotNull(offsets);
+
+        var outside = OutsideThreads.Read(memory, runtime!.Value, offsets);
+        var dump = await HostRun.RunAsync("run", "stackdump", "-p", target.Pid.ToString(), "--format", "json");
+
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(dump.Stdout);
+        var injected = json.RootElement.GetProperty("threads").EnumerateArray()
+            .Select(t => (Ident: t.GetProperty("ident").GetUInt64(), NativeId: t.GetProperty("native_id").GetInt64())).Order().ToList();
+        Assert.True(injected.Count >= 3, dump.Stdout);
+        Assert.Equal(injected, outside.Select(t => (t.Ident, t.NativeId)).Order().ToList());
+        target.AssertRunningFreely();
+        await target.AssertUnharmedAsync();
+    }
 }
