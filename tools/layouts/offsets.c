@@ -273,7 +273,11 @@ int main(void) {
     OFF("co_nlocals", PyCodeObject, co_nlocals);
     OFF("co_varnames", PyCodeObject, co_varnames);
 #endif
-    SZ("code_unit_size", unsigned short);  /* 3.6+: 2-byte code units; 2.7: variable length bytes */
+#if PY_MAJOR_VERSION >= 3
+    SZ("code_unit_size", _Py_CODEUNIT);   /* 3.6+: fixed 2-byte (opcode, oparg) units */
+#else
+    null("code_unit_size");               /* 2.7: 1 byte, or 3 with an argument */
+#endif
     close_();
 
     /* ---- objects -------------------------------------------------------- */
