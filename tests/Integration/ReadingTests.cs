@@ -75,4 +75,42 @@ public sealed class ReadingTests
         target.AssertRunningFreely();
         await target.AssertUnharmedAsync();
     }
+
+    [Theory]
+    [MemberData(nameof(Interpreters.DebugOffsetsLabels), MemberType = typeof(Interpreters))]
+    public async Task On_3_13_and_later_the_frames_read_from_outside_are_those_the_injected_dump_shows(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
+        var process = TargetInspector.Inspect(target.Pid);
+        var runtime = RuntimeLocator.Find(process)!.Value;
+        var codeType = MappedSymbols.Address(target.Pid, process.Libpython ?? process.Executable, "PyCode_Type")!.Value;
+        using var memory = new ProcessMemory(target.Pid);
+        var offsets = DebugOffsets.Read(memory, runtime)!;
+        Dictionary<ulong, List<(string, string)>> Read() => OutsideThreads.Read(memory, runtime, offsets).ToDictionary(
+            t => t.Ident,
+            t => OutsideStacks.Read(memory, t, offsets, codeType).Select(f => (f.File, f.Function)).Reverse().ToList());
+
+        var before = Read();
+        var dump = await HostRun.RunAsync("run", "stackdump", "-p", target.Pid.ToString(), "--format", "json");
+        var after = Read();
+
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(dump.Stdout);
+        var compared = 0;
+        foreach (var thread in json.RootElement.GetProperty("threads").EnumerateArray())
+        {
+            var ident = thread.GetProperty("ident").GetUInt64();
+            // A thread that moved between the reads (its loop woke up) cannot be compared.
+            if (!before.TryGetValue(ident, out var first) || !after.TryGetValue(ident, out var second) || !first.SequenceEqual(second))
+                continue;
+            var injected = thread.GetProperty("frames").EnumerateArray()
+                .Select(f => (f.GetProperty("file").GetString()!, f.GetProperty("function").GetString()!)).ToList();
+            Assert.Equal(injected, first);
+            Assert.NotEmpty(first);
+            compared++;
+        }
+        Assert.True(compared >= 2, $"only {compared} threads held still long enough to compare:\n{dump.Stdout}");
+        target.AssertRunningFreely();
+        await target.AssertUnharmedAsync();
+    }
 }

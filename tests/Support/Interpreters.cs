@@ -34,6 +34,18 @@ public static class Interpreters
     }
 
     /// <summary>The free-threaded builds found (for tests about running without a GIL).</summary>
+    /// <summary>The interpreters that carry _Py_DebugOffsets (3.13 and later).</summary>
+    public static TheoryData<string> DebugOffsetsLabels
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var interpreter in All.Where(i => i.Version >= new Version(3, 13)))
+                data.Add(interpreter.Label);
+            return data;
+        }
+    }
+
     public static TheoryData<string> FreeThreadedLabels
     {
         get

@@ -6,6 +6,20 @@ namespace Host.Reading;
 /// <summary>Where a thread state's fields are (byte offsets inside PyThreadState).</summary>
 internal sealed record ThreadStateLayout(ulong Size, ulong Next, ulong CurrentFrame, ulong ThreadId, ulong NativeThreadId);
 
+/// <summary>Where the fields the stack walk reads are: in _PyInterpreterFrame, PyCodeObject, PyObject and str objects.</summary>
+internal sealed record FrameLayout(
+    ulong FrameSize, ulong FramePrevious, ulong FrameExecutable, ulong FrameOwner,
+    ulong CodeFilename, ulong CodeName, ulong CodeQualname, ulong CodeFirstLine,
+    ulong ObjectType, ulong UnicodeState, ulong UnicodeLength, ulong AsciiObjectSize)
+{
+    /// <summary>
+    /// Where the str state word's kind bits start: bit 2, after the 2-bit "interned"; on a
+    /// free-threaded build "interned" is a whole byte (it is accessed atomically), so bit 8.
+    /// "compact" and "ascii" follow the 3 kind bits.
+    /// </summary>
+    public int UnicodeKindShift { get; init; } = 2;
+}
+
 /// <summary>
 /// The parts of a target's <c>_Py_DebugOffsets</c> (3.13+) that the reader from outside uses,
 /// read from the target itself. The table's entries are the interpreter's own offsetof()
@@ -19,7 +33,8 @@ internal sealed record DebugOffsets(
     ulong InterpreterSize,
     ulong InterpreterNext,
     ulong InterpreterThreadsHead,
-    ThreadStateLayout Thread)
+    ThreadStateLayout Thread,
+    FrameLayout Frames)
 {
     private const int TableBytes = 1024;
 
@@ -29,11 +44,11 @@ internal sealed record DebugOffsets(
     /// thread_state. 3.13: 13 interpreter entries; 3.14 added threads_main, code_object_generation
     /// and tlbc_generation; 3.15 put base_frame and two profiling entries before thread_id.
     /// </summary>
-    private static readonly Dictionary<int, (int Interpreter, int Thread, int ThreadId, int NativeThreadId)> Sections = new()
+    private static readonly Dictionary<int, (int Interpreter, int Thread, int ThreadId, int NativeThreadId, int Frame, int Code, int Object, int Unicode)> Sections = new()
     {
-        [13] = (6, 19, 5, 6),
-        [14] = (6, 22, 5, 6),
-        [15] = (6, 22, 8, 9),
+        [13] = (6, 19, 5, 6, 28, 34, 44, 67),
+        [14] = (6, 22, 5, 6, 31, 39, 50, 77),
+        [15] = (6, 22, 8, 9, 39, 47, 58, 89),
     };
 
     /// <summary>The minor versions whose table this host knows, for messages.</summary>
@@ -58,11 +73,23 @@ internal sealed record DebugOffsets(
             CurrentFrame: Entry(at.Thread + 4),
             ThreadId: Entry(at.Thread + at.ThreadId),
             NativeThreadId: Entry(at.Thread + at.NativeThreadId));
-        var offsets = new DebugOffsets(header, interpretersHead, interpreterSize, Entry(at.Interpreter + 2), Entry(at.Interpreter + 3), thread);
+        // frame: size, previous, executable, instr_ptr, localsplus, owner; code: size, filename,
+        // name, qualname, linetable, firstlineno; object: size, ob_type; str: size, state, length, asciiobject_size.
+        var frames = new FrameLayout(
+            Entry(at.Frame), Entry(at.Frame + 1), Entry(at.Frame + 2), Entry(at.Frame + 5),
+            Entry(at.Code + 1), Entry(at.Code + 2), Entry(at.Code + 3), Entry(at.Code + 5),
+            Entry(at.Object + 1), Entry(at.Unicode + 1), Entry(at.Unicode + 2), Entry(at.Unicode + 3))
+        {
+            UnicodeKindShift = header.FreeThreaded ? 8 : 2,
+        };
+        var offsets = new DebugOffsets(header, interpretersHead, interpreterSize, Entry(at.Interpreter + 2), Entry(at.Interpreter + 3), thread, frames);
         var plausible = runtimeSize is > 64 and < 1 << 24 && interpretersHead < runtimeSize
             && interpreterSize is > 64 and < 1 << 24 && offsets.InterpreterNext < interpreterSize && offsets.InterpreterThreadsHead < interpreterSize
             && thread.Size is > 64 and < 1 << 20
-            && thread.Next < thread.Size && thread.CurrentFrame < thread.Size && thread.ThreadId < thread.Size && thread.NativeThreadId < thread.Size;
+            && thread.Next < thread.Size && thread.CurrentFrame < thread.Size && thread.ThreadId < thread.Size && thread.NativeThreadId < thread.Size
+            && frames.FrameSize is >= 32 and < 4096 && frames.FramePrevious < frames.FrameSize && frames.FrameExecutable < frames.FrameSize && frames.FrameOwner < frames.FrameSize
+            && new[] { frames.CodeFilename, frames.CodeName, frames.CodeQualname, frames.CodeFirstLine }.All(o => o < 4096)
+            && frames.ObjectType < 64 && frames.UnicodeState < 128 && frames.UnicodeLength < 128 && frames.AsciiObjectSize is >= 16 and < 256;
         return plausible ? offsets : null;
     }
 }
