@@ -25,7 +25,7 @@ internal static class OutsideStacks
         var layout = offsets.Frames;
         var frames = new List<OutsideFrame>();
         var seen = new HashSet<ulong>();
-        var frame = Pointer(memory, thread.State + offsets.Thread.CurrentFrame);
+        var frame = RemotePointer.At(memory, thread.State + offsets.Thread.CurrentFrame);
         var bytes = new byte[layout.FrameSize];
         for (var depth = 0; depth < MaxDepth && frame is { } at && seen.Add(at); depth++)
         {
@@ -36,28 +36,20 @@ internal static class OutsideStacks
             var executable = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)layout.FrameExecutable)) & ~7UL;
             if (owner < FirstInternalOwner && Code(memory, executable, layout, codeType) is { } code)
                 frames.Add(code);
-            frame = Valid(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)layout.FramePrevious)));
+            frame = RemotePointer.Valid(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)layout.FramePrevious)));
         }
         return frames;
     }
 
     private static OutsideFrame? Code(ProcessMemory memory, ulong code, FrameLayout layout, ulong codeType)
     {
-        if (Valid(code) is null || Pointer(memory, code + layout.ObjectType) != codeType)
+        if (RemotePointer.Valid(code) is null || RemotePointer.At(memory, code + layout.ObjectType) != codeType)
             return null;
-        var file = RemoteText.Read(memory, Pointer(memory, code + layout.CodeFilename) ?? 0, layout);
-        var name = RemoteText.Read(memory, Pointer(memory, code + layout.CodeQualname) ?? 0, layout);
+        var file = RemoteText.Read(memory, RemotePointer.At(memory, code + layout.CodeFilename) ?? 0, layout);
+        var name = RemoteText.Read(memory, RemotePointer.At(memory, code + layout.CodeQualname) ?? 0, layout);
         Span<byte> line = stackalloc byte[4];
         if (file is null || name is null || !memory.TryRead(code + layout.CodeFirstLine, line))
             return null;
         return new OutsideFrame(file, name, BinaryPrimitives.ReadInt32LittleEndian(line));
     }
-
-    private static ulong? Pointer(ProcessMemory memory, ulong address)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        return memory.TryRead(address, bytes) ? Valid(BinaryPrimitives.ReadUInt64LittleEndian(bytes)) : null;
-    }
-
-    private static ulong? Valid(ulong value) => value is 0 or >= 1UL << 47 || value % 8 != 0 ? null : value;
 }

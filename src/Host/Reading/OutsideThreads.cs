@@ -24,10 +24,10 @@ internal static class OutsideThreads
     {
         var threads = new List<OutsideThread>();
         var seen = new HashSet<ulong>();
-        var interpreter = Pointer(memory, runtime + offsets.InterpretersHead);
+        var interpreter = RemotePointer.At(memory, runtime + offsets.InterpretersHead);
         for (var i = 0; i < MaxInterpreters && interpreter is { } interp && seen.Add(interp); i++)
         {
-            var state = Pointer(memory, interp + offsets.InterpreterThreadsHead);
+            var state = RemotePointer.At(memory, interp + offsets.InterpreterThreadsHead);
             for (var t = 0; t < MaxThreads && state is { } thread && seen.Add(thread); t++)
             {
                 var bytes = new byte[offsets.Thread.Size];
@@ -37,19 +37,10 @@ internal static class OutsideThreads
                     BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offsets.Thread.ThreadId)),
                     BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)offsets.Thread.NativeThreadId)),
                     thread));
-                state = NonNull(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offsets.Thread.Next)));
+                state = RemotePointer.Valid(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offsets.Thread.Next)));
             }
-            interpreter = Pointer(memory, interp + offsets.InterpreterNext);
+            interpreter = RemotePointer.At(memory, interp + offsets.InterpreterNext);
         }
         return threads;
     }
-
-    private static ulong? Pointer(ProcessMemory memory, ulong address)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        return memory.TryRead(address, bytes) ? NonNull(BinaryPrimitives.ReadUInt64LittleEndian(bytes)) : null;
-    }
-
-    // A user-space pointer on x86_64 is below 2^47 and aligned: anything else is garbage from a torn read.
-    private static ulong? NonNull(ulong value) => value is 0 or >= 1UL << 47 || value % 8 != 0 ? null : value;
 }

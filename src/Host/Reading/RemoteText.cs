@@ -17,7 +17,7 @@ internal static class RemoteText
 
     public static string? Read(ProcessMemory memory, ulong address, FrameLayout layout)
     {
-        if (address is 0 or >= 1UL << 47)
+        if (RemotePointer.Valid(address) is null)
             return null;
         Span<byte> header = stackalloc byte[(int)layout.AsciiObjectSize];
         if (!memory.TryRead(address, header))

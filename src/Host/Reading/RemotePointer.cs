@@ -1,0 +1,20 @@
+using System.Buffers.Binary;
+using Host.Linux;
+
+namespace Host.Reading;
+
+/// <summary>
+/// Pointers read from a running target, which may be torn or stale: only a non-null, aligned
+/// user-space address (below 2^47 on x86_64) is one the reader follows.
+/// </summary>
+internal static class RemotePointer
+{
+    /// <summary>The pointer stored at <paramref name="address"/>, or null when it cannot be read or is not a plausible pointer.</summary>
+    public static ulong? At(ProcessMemory memory, ulong address)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        return memory.TryRead(address, bytes) ? Valid(BinaryPrimitives.ReadUInt64LittleEndian(bytes)) : null;
+    }
+
+    public static ulong? Valid(ulong value) => value is 0 or >= 1UL << 47 || value % 8 != 0 ? null : value;
+}
