@@ -14,6 +14,8 @@ public sealed class StackdumpCapability : ICapability, IStackSource
     [
         new("locals", "Also show every frame's local variables (length-bounded reprs)", OptionKind.Flag) { Alias = "l" },
         new("format", "Output format", OptionKind.Choice) { DefaultValue = "text", Choices = ["text", "json"] },
+        new("method", "How to get the stacks: inject (run code in the target: full reprs), read (read its memory from outside: works on a hung process, runs nothing in it), or auto (inject where that can work, else read)", OptionKind.Choice) { DefaultValue = "auto", Choices = ["auto", "inject", "read"] },
+        new("nonblocking", "When reading, do not stop the threads for the read: no pause at all, but a stack may be torn", OptionKind.Flag),
     ];
 
     public async Task<int> RunAsync(ICapabilityContext context, CancellationToken cancellationToken)
@@ -26,8 +28,26 @@ public sealed class StackdumpCapability : ICapability, IStackSource
         return ExitCodes.Ok;
     }
 
-    /// <summary>The stacks, with --locals from the context's arguments.</summary>
-    public async Task<PythonStacks> ReadStacksAsync(ICapabilityContext context, CancellationToken cancellationToken)
+    /// <summary>The stacks, by the method and with the options the context's arguments give.</summary>
+    public Task<PythonStacks> ReadStacksAsync(ICapabilityContext context, CancellationToken cancellationToken)
+    {
+        var options = new StackReadOptions { Locals = context.Arguments.GetFlag("locals"), Nonblocking = context.Arguments.GetFlag("nonblocking") };
+        return (context.Arguments.GetText("method") ?? "auto") switch
+        {
+            "inject" => InjectAsync(context, "asked for with --method inject", cancellationToken),
+            "read" => ReadAsync(context, options, "asked for with --method read", cancellationToken),
+            _ => MethodChoice.AutoAsync(context, options, InjectAsync, cancellationToken),
+        };
+    }
+
+    internal static async Task<PythonStacks> ReadAsync(ICapabilityContext context, StackReadOptions options, string reason, CancellationToken cancellationToken)
+    {
+        context.Progress.Report($"reading process {context.Pid}'s memory");
+        using var reader = await context.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadStacksAsync(options, cancellationToken).ConfigureAwait(false) with { Reason = reason };
+    }
+
+    private static async Task<PythonStacks> InjectAsync(ICapabilityContext context, string reason, CancellationToken cancellationToken)
     {
         var withLocals = context.Arguments.GetFlag("locals");
         context.Progress.Report($"attaching to process {context.Pid}");
@@ -37,7 +57,8 @@ public sealed class StackdumpCapability : ICapability, IStackSource
         context.Progress.Report("stopping at a safe point to start the agent thread");
         await target.RunPythonAsync(new PythonPayload("stackdump", Payload.Value, parameters), cancellationToken).ConfigureAwait(false);
         context.Progress.Report("agent thread started; waiting for it to take the GIL and send the stacks");
-        return await DumpReader.ReadAsync(channel, target.Process, context.Timeout, cancellationToken).ConfigureAwait(false);
+        var dump = await DumpReader.ReadAsync(channel, target.Process, context.Timeout, cancellationToken).ConfigureAwait(false);
+        return dump with { Method = "inject", Reason = reason };
     }
 
     private static string Parameters(string channel, bool withLocals)

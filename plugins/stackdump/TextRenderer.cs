@@ -9,6 +9,8 @@ internal static class TextRenderer
     public static void Write(PythonStacks dump, TextWriter output)
     {
         output.WriteLine($"Process {dump.Pid}: Python {dump.Python} ({dump.Executable}), {dump.Threads.Count} thread{(dump.Threads.Count == 1 ? "" : "s")}");
+        if (Method(dump) is { } method)
+            output.WriteLine(method);
         foreach (var thread in dump.Threads)
         {
             output.WriteLine();
@@ -27,11 +29,35 @@ internal static class TextRenderer
         }
     }
 
+    /// <summary>One line: how the stacks were got and why.</summary>
+    private static string? Method(PythonStacks dump)
+    {
+        var how = dump.Method switch
+        {
+            "read" => dump.ThreadsStopped == false
+                ? "Read from outside without stopping the threads (a stack may be torn)"
+                : "Read from outside, the threads stopped for the read",
+            "inject" => "Injected",
+            _ => null,
+        };
+        return how is null ? null : string.IsNullOrEmpty(dump.Reason) ? how + "." : $"{how}: {dump.Reason}.";
+    }
+
     private static string Header(PythonThread thread)
     {
         var traits = new List<string>();
         if (thread.Main)
             traits.Add("main thread");
+        if (thread.HoldsGil == true)
+            traits.Add("holds the GIL");
+        if (thread.State is { } state)
+            traits.Add(state switch
+            {
+                ThreadStates.WaitingForGil => "waiting for the GIL",
+                ThreadStates.Idle => "idle",
+                ThreadStates.Running => "running",
+                _ => state,
+            });
         if (thread.Daemon == true)
             traits.Add("daemon");
         if (thread.NativeId is { } native)

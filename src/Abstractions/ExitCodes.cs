@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>A bounded wait ran out.</summary>
     public const int Timeout = 5;
 
+    /// <summary>The target's interpreter cannot be handled this way: a version or build host does not know (contract 1.3).</summary>
+    public const int Unsupported = 6;
+
     /// <summary>Interrupted by the user (Ctrl-C).</summary>
     public const int Interrupted = 130;
 }

@@ -34,6 +34,14 @@ public interface ICapabilityContext
     /// </summary>
     Task<TargetProcess> InspectAsync(CancellationToken cancellationToken) => InspectByAttachingAsync(this, cancellationToken);
 
+    /// <summary>
+    /// Opens the target's memory for reading from outside (contract 1.3): the way in to
+    /// <see cref="IProcessReader"/>. Refused for a capability whose <see cref="ICapability.Access"/> is <see cref="TargetAccess.None"/>.
+    /// Throws <see cref="CapabilityException"/> when <see cref="Pid"/> is not a live CPython process or may not be read.
+    /// </summary>
+    Task<IProcessReader> OpenReaderAsync(CancellationToken cancellationToken) =>
+        throw new CapabilityException(ExitCodes.Failed, "this host cannot read a target's memory (it is older than contract 1.3)");
+
     private static async Task<TargetProcess> InspectByAttachingAsync(ICapabilityContext context, CancellationToken cancellationToken)
     {
         // For a context written before 1.2: attaching inspects as well, and stops nothing.

@@ -16,7 +16,23 @@ public sealed record PythonStacks(
     [property: JsonPropertyName("pid")] int Pid,
     [property: JsonPropertyName("python")] string Python,
     [property: JsonPropertyName("executable")] string? Executable,
-    [property: JsonPropertyName("threads")] IReadOnlyList<PythonThread> Threads);
+    [property: JsonPropertyName("threads")] IReadOnlyList<PythonThread> Threads)
+{
+    /// <summary>How the stacks were got (contract 1.3): "inject" (code run in the target) or "read" (its memory read from outside).</summary>
+    [JsonPropertyName("method"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Method { get; init; }
+
+    /// <summary>Why that method was used, in a few words (contract 1.3).</summary>
+    [JsonPropertyName("reason"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+
+    /// <summary>
+    /// Read from outside (contract 1.3): true when every thread was stopped for the read, so the
+    /// stacks are one consistent moment; false when they ran on (--nonblocking), so a stack may be torn.
+    /// </summary>
+    [JsonPropertyName("threads_stopped"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? ThreadsStopped { get; init; }
+}
 
 /// <summary>One thread and its Python frames, outermost first.</summary>
 /// <param name="Ident">threading.get_ident().</param>
@@ -31,7 +47,32 @@ public sealed record PythonThread(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("daemon")] bool? Daemon,
     [property: JsonPropertyName("main")] bool Main,
-    [property: JsonPropertyName("frames")] IReadOnlyList<PythonFrame> Frames);
+    [property: JsonPropertyName("frames")] IReadOnlyList<PythonFrame> Frames)
+{
+    /// <summary>Holds the GIL at the moment of the snapshot (contract 1.3); null where that is not known or the build has no GIL.</summary>
+    [JsonPropertyName("gil"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? HoldsGil { get; init; }
+
+    /// <summary>What the OS thread was doing (contract 1.3), one of <see cref="ThreadStates"/>; null where not known.</summary>
+    [JsonPropertyName("state"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? State { get; init; }
+}
+
+/// <summary>The values of <see cref="PythonThread.State"/> (contract 1.3).</summary>
+public static class ThreadStates
+{
+    /// <summary>On a CPU, or ready to run.</summary>
+    public const string Running = "running";
+
+    /// <summary>Asleep in a system call (I/O, sleep, a lock) other than waiting for the GIL.</summary>
+    public const string Idle = "idle";
+
+    /// <summary>Asleep waiting to take the GIL.</summary>
+    public const string WaitingForGil = "gil-wait";
+
+    /// <summary>Stopped by a signal or a debugger.</summary>
+    public const string Stopped = "stopped";
+}
 
 /// <summary>One Python frame.</summary>
 /// <param name="File">co_filename.</param>

@@ -1,116 +1,123 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Host.Linux;
 using Host.Processes;
-using Host.Reading;
+using Host.Reading.Layouts;
 using Host.Tests.Support;
 
 namespace Host.Tests.Integration;
 
 /// <summary>
-/// The first steps of reading a target from outside, on every interpreter: finding _PyRuntime,
-/// and on 3.13+ the header of the _Py_DebugOffsets table it starts with. Nothing is run in the target.
+/// Reading a target from outside, on every interpreter: nothing is run in the target, and what is
+/// read is what the injected dump (the interpreter's own view) shows.
 /// </summary>
 public sealed class ReadingTests
 {
     [Theory]
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
-    public async Task The_runtime_is_found_from_outside_and_on_3_13_and_later_says_its_version(string python)
+    public async Task The_interpreter_is_found_from_outside_with_a_layout_for_its_version(string python)
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
         var process = TargetInspector.Inspect(target.Pid);
+        using var memory = new ProcessMemory(target.Pid);
+
+        var found = InterpreterFinder.Find(process, memory);
+
         var version = target.Interpreter.Version;
-
-        var runtime = RuntimeLocator.Find(process);
-
-        if (version < new Version(3, 7))
-        {
-            // 2.7 and 3.6 have no _PyRuntime: their interpreters hang off a static variable.
-            Assert.Null(runtime);
-        }
-        else
-        {
-            Assert.NotNull(runtime);
-            using var memory = new ProcessMemory(target.Pid);
-            var header = DebugOffsetsHeader.Read(memory, runtime.Value);
-            if (version < new Version(3, 13))
-            {
-                Assert.Null(header);
-            }
-            else
-            {
-                Assert.NotNull(header);
-                Assert.Equal((version.Major, version.Minor, version.Build), (header.Major, header.Minor, header.Micro));
-                Assert.Equal(target.Interpreter.IsFreeThreaded, header.FreeThreaded);
-            }
-        }
+        Assert.Equal((version.Major, version.Minor), (found.Layout.Major, found.Layout.Minor));
+        Assert.Equal(target.Interpreter.IsFreeThreaded, found.Layout.FreeThreaded);
+        // 2.7 and 3.6 start from their interp_head variable, the others from _PyRuntime; 3.13+ from its own table.
+        Assert.Equal(version >= new Version(3, 13) ? FrameChain.Direct : version >= new Version(3, 11) ? FrameChain.ThroughCFrame : FrameChain.FrameObjects, found.Layout.Chain);
         target.AssertRunningFreely();
         await target.AssertUnharmedAsync();
     }
 
     [Theory]
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
-    public async Task On_3_13_and_later_the_threads_read_from_outside_are_those_the_injected_dump_shows(string python)
+    public async Task Read_from_outside_the_threads_frames_and_lines_are_those_the_injected_dump_shows(string python)
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
-        var process = TargetInspector.Inspect(target.Pid);
-        var runtime = RuntimeLocator.Find(process);
-        using var memory = new ProcessMemory(target.Pid);
-        var offsets = runtime is null ? null : DebugOffsets.Read(memory, runtime.Value);
-        if (target.Interpreter.Version < new Version(3, 13))
+        var pid = target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var before = await HostRun.RunAsync("run", "stackdump", "-p", pid, "--method", "read", "--format", "json");
+        var injected = await HostRun.RunAsync("run", "stackdump", "-p", pid, "--method", "inject", "--format", "json");
+        var after = await HostRun.RunAsync("run", "stackdump", "-p", pid, "--method", "read", "--format", "json");
+
+        foreach (var run in new[] { before, injected, after })
+            Assert.True(run.ExitCode == 0, run.ToString());
+        using var first = JsonDocument.Parse(before.Stdout);
+        using var inside = JsonDocument.Parse(injected.Stdout);
+        using var second = JsonDocument.Parse(after.Stdout);
+        Assert.Equal("read", first.RootElement.GetProperty("method").GetString());
+        Assert.True(first.RootElement.GetProperty("threads_stopped").GetBoolean());
+        Assert.Equal("inject", inside.RootElement.GetProperty("method").GetString());
+        var read = Threads(first);
+        var reread = Threads(second);
+        var reference = Threads(inside);
+        // The injected dump has the agent's own thread left out; every other thread is the same.
+        Assert.Equal(reference.Keys.Order(), read.Keys.Order());
+        var compared = 0;
+        foreach (var (ident, thread) in reference)
         {
-            // Older versions have no table in the target: the reader needs a layout of its own for them.
-            Assert.Null(offsets);
-            return;
+            if (thread.NativeId is not null)
+                Assert.Equal(thread.NativeId, read[ident].NativeId);
+            // A thread that moved between the reads (its loop woke up) cannot be compared.
+            if (!read[ident].Frames.SequenceEqual(reread[ident].Frames))
+                continue;
+            Assert.Equal(thread.Frames, read[ident].Frames);
+            Assert.NotEmpty(thread.Frames);
+            compared++;
         }
-        Assert.NotNull(offsets);
-
-        var outside = OutsideThreads.Read(memory, runtime!.Value, offsets);
-        var dump = await HostRun.RunAsync("run", "stackdump", "-p", target.Pid.ToString(), "--format", "json");
-
-        Assert.True(dump.ExitCode == 0, dump.ToString());
-        using var json = System.Text.Json.JsonDocument.Parse(dump.Stdout);
-        var injected = json.RootElement.GetProperty("threads").EnumerateArray()
-            .Select(t => (Ident: t.GetProperty("ident").GetUInt64(), NativeId: t.GetProperty("native_id").GetInt64())).Order().ToList();
-        Assert.True(injected.Count >= 3, dump.Stdout);
-        Assert.Equal(injected, outside.Select(t => (t.Ident, t.NativeId)).Order().ToList());
+        Assert.True(compared >= 2, $"only {compared} threads held still long enough to compare:\n{injected.Stdout}\n{before.Stdout}");
         target.AssertRunningFreely();
         await target.AssertUnharmedAsync();
     }
 
     [Theory]
-    [MemberData(nameof(Interpreters.DebugOffsetsLabels), MemberType = typeof(Interpreters))]
-    public async Task On_3_13_and_later_the_frames_read_from_outside_are_those_the_injected_dump_shows(string python)
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task A_hung_target_is_dumped_with_no_option_in_under_2_s_and_runs_on_with_no_thread_added(string python)
     {
-        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
-        var process = TargetInspector.Inspect(target.Pid);
-        var runtime = RuntimeLocator.Find(process)!.Value;
-        var codeType = MappedSymbols.Address(target.Pid, process.Libpython ?? process.Executable, "PyCode_Type")!.Value;
-        using var memory = new ProcessMemory(target.Pid);
-        var offsets = DebugOffsets.Read(memory, runtime)!;
-        Dictionary<ulong, List<(string, string)>> Read() => OutsideThreads.Read(memory, runtime, offsets).ToDictionary(
-            t => t.Ident,
-            t => OutsideStacks.Read(memory, t, offsets, codeType).Select(f => (f.File, f.Function)).Reverse().ToList());
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "deadlock.py", answersCommands: false);
+        var tasks = ProcTasks.Ids(target.Pid).Order().ToList();
+        Assert.Equal(4, tasks.Count);
 
-        var before = Read();
-        var dump = await HostRun.RunAsync("run", "stackdump", "-p", target.Pid.ToString(), "--format", "json");
-        var after = Read();
+        var clock = Stopwatch.StartNew();
+        var dump = await HostRun.RunAsync("run", "stackdump", "-p", target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "json");
+        clock.Stop();
 
         Assert.True(dump.ExitCode == 0, dump.ToString());
-        using var json = System.Text.Json.JsonDocument.Parse(dump.Stdout);
-        var compared = 0;
-        foreach (var thread in json.RootElement.GetProperty("threads").EnumerateArray())
-        {
-            var ident = thread.GetProperty("ident").GetUInt64();
-            // A thread that moved between the reads (its loop woke up) cannot be compared.
-            if (!before.TryGetValue(ident, out var first) || !after.TryGetValue(ident, out var second) || !first.SequenceEqual(second))
-                continue;
-            var injected = thread.GetProperty("frames").EnumerateArray()
-                .Select(f => (f.GetProperty("file").GetString()!, f.GetProperty("function").GetString()!)).ToList();
-            Assert.Equal(injected, first);
-            Assert.NotEmpty(first);
-            compared++;
-        }
-        Assert.True(compared >= 2, $"only {compared} threads held still long enough to compare:\n{dump.Stdout}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the dump took {clock.Elapsed}");
+        using var json = JsonDocument.Parse(dump.Stdout);
+        Assert.Equal("read", json.RootElement.GetProperty("method").GetString());
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("reason").GetString()));
+        var threads = json.RootElement.GetProperty("threads").EnumerateArray().ToList();
+        Assert.Equal(4, threads.Count);
+        string Innermost(JsonElement thread) => thread.GetProperty("frames").EnumerateArray().Last().GetProperty("function").GetString()!;
+        // A deadlocked thread may be still inside Event.wait(), waiting for the GIL it will never get back.
+        var functions = threads.SelectMany(t => t.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("function").GetString())).ToList();
+        Assert.Contains("take_first_then_second", functions);
+        Assert.Contains("take_second_then_first", functions);
+        var holder = threads.Single(t => t.GetProperty("frames").GetArrayLength() > 0 && Innermost(t) == "hold_the_gil");
+        if (!target.Interpreter.IsFreeThreaded)
+            Assert.True(holder.GetProperty("gil").GetBoolean(), dump.Stdout);
+        Assert.Equal("running", holder.GetProperty("state").GetString());
+        Assert.Single(threads, t => t.GetProperty("main").GetBoolean());
+
+        Assert.Equal(tasks, ProcTasks.Ids(target.Pid).Order().ToList());
         target.AssertRunningFreely();
-        await target.AssertUnharmedAsync();
+        Assert.Equal("", target.Errors);
     }
+
+    private sealed record ThreadView(long? NativeId, List<(string File, string Function, int? Line, string? Source)> Frames);
+
+    private static Dictionary<long, ThreadView> Threads(JsonDocument dump) =>
+        dump.RootElement.GetProperty("threads").EnumerateArray().ToDictionary(
+            t => t.GetProperty("ident").GetInt64(),
+            t => new ThreadView(
+                t.GetProperty("native_id").ValueKind == JsonValueKind.Number ? t.GetProperty("native_id").GetInt64() : null,
+                [.. t.GetProperty("frames").EnumerateArray().Select(f => (
+                    f.GetProperty("file").GetString()!,
+                    f.GetProperty("function").GetString()!,
+                    f.GetProperty("line").ValueKind == JsonValueKind.Number ? f.GetProperty("line").GetInt32() : (int?)null,
+                    f.GetProperty("source").GetString()))]));
 }

@@ -1,5 +1,6 @@
 using Host.Abstractions;
 using Host.Processes;
+using Host.Reading;
 
 namespace Host.Execution;
 
@@ -12,5 +13,17 @@ internal sealed record CapabilityContext(
     IProgress<string> Progress,
     TimeSpan Timeout) : ICapabilityContext
 {
+    /// <summary>What the capability declared it needs: one that declares <see cref="TargetAccess.None"/> may not read either.</summary>
+    public TargetAccess Access { get; init; } = TargetAccess.Inject;
+
     public Task<TargetProcess> InspectAsync(CancellationToken cancellationToken) => Task.FromResult(TargetInspector.Inspect(Pid));
+
+    public Task<IProcessReader> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        if (Access == TargetAccess.None)
+            throw new CapabilityException(ExitCodes.Failed,
+                $"this capability declares that it needs no access to process {Pid}, yet it tried to read its memory",
+                "its author should declare TargetAccess.ReadMemory in the capability's Access property");
+        return Task.FromResult<IProcessReader>(new TargetReader(TargetInspector.Inspect(Pid)));
+    }
 }

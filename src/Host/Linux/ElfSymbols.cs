@@ -17,12 +17,20 @@ internal static class ElfSymbols
     private const long MaxTable = 64L << 20;
 
     /// <summary>(the symbol's value, the first PT_LOAD's page-aligned address), or null.</summary>
-    public static (ulong Value, ulong FirstLoad)? Find(string path, string name)
+    public static (ulong Value, ulong FirstLoad)? Find(string path, string name) =>
+        FindAll(path, [name]) is { } found && found.Values.TryGetValue(name, out var value) ? (value, found.FirstLoad) : null;
+
+    /// <summary>
+    /// The values of those of <paramref name="names"/> the file defines (.dynsym first, then .symtab,
+    /// which also has local symbols), read in one pass over each table, with the first PT_LOAD's
+    /// page-aligned address; null when the file is not a readable ELF64.
+    /// </summary>
+    public static (Dictionary<string, ulong> Values, ulong FirstLoad)? FindAll(string path, IReadOnlyList<string> names)
     {
         try
         {
             using var file = File.OpenHandle(path);
-            return Find(file, RandomAccess.GetLength(file), Encoding.ASCII.GetBytes(name));
+            return FindAll(file, RandomAccess.GetLength(file), names);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -30,7 +38,7 @@ internal static class ElfSymbols
         }
     }
 
-    private static (ulong, ulong)? Find(SafeFileHandle file, long length, byte[] name)
+    private static (Dictionary<string, ulong>, ulong)? FindAll(SafeFileHandle file, long length, IReadOnlyList<string> names)
     {
         var header = Read(file, length, 0, 64);
         if (header is null || !header.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) || header[4] != 2 || header[5] != 1)
@@ -50,9 +58,13 @@ internal static class ElfSymbols
         }
         if (firstLoad is null)
             return null;
+        var wantedNames = new List<byte[]>(names.Count);
+        foreach (var name in names)
+            wantedNames.Add(Encoding.ASCII.GetBytes(name));
+        var values = new Dictionary<string, ulong>();
         foreach (var wanted in new[] { DynamicSymbols, SymbolTable })
         {
-            for (var i = 0; i < sectionCount; i++)
+            for (var i = 0; i < sectionCount && values.Count < names.Count; i++)
             {
                 var section = sections.AsSpan(i * 64, 64);
                 var link = BinaryPrimitives.ReadUInt32LittleEndian(section[40..]);
@@ -60,11 +72,11 @@ internal static class ElfSymbols
                     continue;
                 var symbols = Contents(file, length, section);
                 var strings = Contents(file, length, sections.AsSpan((int)link * 64, 64));
-                if (symbols is not null && strings is not null && Lookup(symbols, strings, name) is { } value)
-                    return (value, firstLoad.Value);
+                if (symbols is not null && strings is not null)
+                    Lookup(symbols, strings, names, wantedNames, values);
             }
         }
-        return null;
+        return (values, firstLoad.Value);
     }
 
     private static byte[]? Contents(SafeFileHandle file, long length, ReadOnlySpan<byte> section) =>
@@ -78,17 +90,21 @@ internal static class ElfSymbols
         return RandomAccess.Read(file, buffer, offset) == size ? buffer : null;
     }
 
-    private static ulong? Lookup(byte[] symbols, byte[] names, byte[] name)
+    private static void Lookup(byte[] symbols, byte[] strings, IReadOnlyList<string> names, List<byte[]> wanted, Dictionary<string, ulong> values)
     {
         for (var at = 0; at + 24 <= symbols.Length; at += 24)
         {
-            var nameAt = BinaryPrimitives.ReadUInt32LittleEndian(symbols.AsSpan(at));
-            if (nameAt + (ulong)name.Length >= (ulong)names.Length || !names.AsSpan((int)nameAt, name.Length).SequenceEqual(name) || names[(int)nameAt + name.Length] != 0)
-                continue;
             var value = BinaryPrimitives.ReadUInt64LittleEndian(symbols.AsSpan(at + 8));
-            if (value != 0 && BinaryPrimitives.ReadUInt16LittleEndian(symbols.AsSpan(at + 6)) != 0)
-                return value;
+            var nameAt = BinaryPrimitives.ReadUInt32LittleEndian(symbols.AsSpan(at));
+            if (value == 0 || BinaryPrimitives.ReadUInt16LittleEndian(symbols.AsSpan(at + 6)) == 0 || nameAt >= (uint)strings.Length)
+                continue;
+            var rest = strings.AsSpan((int)nameAt);
+            for (var w = 0; w < wanted.Count; w++)
+            {
+                var name = wanted[w];
+                if (rest.Length > name.Length && rest[name.Length] == 0 && rest.StartsWith(name) && !values.ContainsKey(names[w]))
+                    values[names[w]] = value;
+            }
         }
-        return null;
     }
 }

@@ -77,6 +77,16 @@ internal static partial class Libc
         return (*(ulong*)buffer, *(ulong*)(buffer + 8));
     }
 
+    /// <summary>stat(2) says a regular file (st_mode at byte 24 on x86_64, 16 on aarch64): not a FIFO or device, which opening could block on.</summary>
+    public static unsafe bool IsRegularFile(string path)
+    {
+        var buffer = stackalloc byte[256];
+        if (Stat(path, buffer) != 0)
+            return false;
+        var mode = *(uint*)(buffer + (RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 24 : 16));
+        return (mode & 0xf000) == 0x8000;
+    }
+
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int Stat(string path, byte* buffer);
 

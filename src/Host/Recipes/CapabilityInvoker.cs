@@ -25,7 +25,7 @@ internal static class CapabilityInvoker
         if (askedFormat is null && json)
             arguments.Set("format", "json");
         await using var output = new StringWriter();
-        var context = new CapabilityContext(pid, arguments, TargetAccessInjectors.For(capability, () => host.Injector), output, host.Progress, host.WaitTimeout);
+        var context = new CapabilityContext(pid, arguments, TargetAccessInjectors.For(capability, () => host.Injector), output, host.Progress, host.WaitTimeout) { Access = capability.Access };
         // A producer of stacks gives the model itself; its JSON is the same as its --format json.
         if (json && capability is IStackSource stacks)
         {

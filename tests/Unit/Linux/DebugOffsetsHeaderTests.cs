@@ -1,4 +1,5 @@
 using Host.Reading;
+using Host.Reading.Layouts;
 
 namespace Host.Tests.Unit.Linux;
 

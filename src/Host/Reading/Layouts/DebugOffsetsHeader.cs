@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Host.Linux;
 
-namespace Host.Reading;
+namespace Host.Reading.Layouts;
 
 /// <summary>
 /// The start of the <c>_Py_DebugOffsets</c> table that CPython 3.13+ keeps at the start of

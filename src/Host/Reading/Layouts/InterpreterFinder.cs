@@ -1,0 +1,76 @@
+using Host.Abstractions;
+using Host.Linux;
+
+namespace Host.Reading.Layouts;
+
+/// <summary>
+/// Finds a target's interpreter from outside: the symbols in the file the interpreter is in
+/// (libpython, or the executable it is linked into), read through /proc/PID so a target under
+/// another root gives its own file; then the 3.13+ target's own debug offsets, or this host's
+/// table for 2.7 and 3.6–3.12.
+/// </summary>
+internal static class InterpreterFinder
+{
+    private const string Runtime = "_PyRuntime", InterpHead = "interp_head", HeadFunction = "PyInterpreterState_Head",
+        CodeTypeSymbol = "PyCode_Type", CurrentThreadSymbol = "_PyThreadState_Current";
+
+    /// <summary>The objects and types a local's value is recognised by: by address, so a subclass is never taken for its base.</summary>
+    public static readonly string[] ValueSymbols =
+    [
+        "_Py_NoneStruct", "_Py_TrueStruct", "_Py_FalseStruct", "PyBool_Type", "PyLong_Type", "PyInt_Type", "PyFloat_Type",
+        "PyUnicode_Type", "PyBytes_Type", "PyString_Type", "PyTuple_Type", "PyList_Type", "PyDict_Type", "PySet_Type",
+        "PyFrozenSet_Type", "PyCell_Type",
+    ];
+
+    public static IEnumerable<string> KnownVersions => KnownLayouts.Versions.Concat(DebugOffsets.KnownVersions);
+
+    /// <exception cref="UnreadableException">The interpreter cannot be read: version, build or symbols.</exception>
+    public static ReadableInterpreter Find(TargetProcess target, ProcessMemory memory)
+    {
+        var file = target.Libpython ?? target.Executable;
+        var version = target.Version ?? throw new UnreadableException($"the interpreter's version of process {target.Pid} is not known");
+        var symbols = MappedSymbols.Addresses(target.Pid, file, [Runtime, CodeTypeSymbol, CurrentThreadSymbol, InterpHead, HeadFunction, .. ValueSymbols]);
+        if (!symbols.TryGetValue(CodeTypeSymbol, out var codeType))
+            throw new UnreadableException($"{file} has no symbol table host can read (no {CodeTypeSymbol})", "a stripped build without .dynsym cannot be read from outside; use --method inject");
+        symbols.TryGetValue(CurrentThreadSymbol, out var current);
+        if (version.Major == 3 && version.Minor >= 13)
+        {
+            if (!symbols.TryGetValue(Runtime, out var runtime))
+                throw new UnreadableException($"{file} has no {Runtime} symbol");
+            if (DebugOffsets.ReadHeader(memory, runtime, out var table) is not { } header)
+                throw new UnreadableException($"process {target.Pid}'s _PyRuntime has no debug offsets table (\"xdebugpy\")");
+            var layout = DebugOffsets.FromTable(header, table)
+                ?? throw new UnreadableException($"Python {header.Major}.{header.Minor} has a debug offsets table this host cannot read",
+                    "the versions host can read: " + string.Join(", ", KnownVersions));
+            return new ReadableInterpreter(layout, runtime, codeType, null, symbols);
+        }
+        if (target.IsDebugBuild)
+            throw new UnreadableException($"process {target.Pid} runs a debug build of Python {version.Major}.{version.Minor}, whose objects are laid out differently", "use --method inject");
+        var known = KnownLayouts.For(version.Major, version.Minor)
+            ?? throw new UnreadableException($"host has no layout for Python {version.Major}.{version.Minor}",
+                "the versions host can read: " + string.Join(", ", KnownVersions));
+        if (version.Major == 3 && version.Minor >= 7)
+        {
+            if (!symbols.TryGetValue(Runtime, out var runtime))
+                throw new UnreadableException($"{file} has no {Runtime} symbol");
+            return new ReadableInterpreter(known, runtime, codeType, null, symbols);
+        }
+        var head = symbols.TryGetValue(InterpHead, out var variable) ? variable
+            : symbols.TryGetValue(HeadFunction, out var function) ? HeadFromFunction(memory, function) : null;
+        if (head is not { } root)
+            throw new UnreadableException($"{file} has neither the interp_head symbol nor a {HeadFunction} host can decode");
+        return new ReadableInterpreter(known, root, codeType, current == 0 ? null : current, symbols);
+    }
+
+    /// <summary>
+    /// 2.7 and 3.6 keep the interpreter list in a static variable. Where the symbol table that names
+    /// it was stripped, the exported PyInterpreterState_Head() still reads it: "mov rax, [rip+disp32]; ret".
+    /// </summary>
+    private static ulong? HeadFromFunction(ProcessMemory memory, ulong function)
+    {
+        Span<byte> code = stackalloc byte[8];
+        if (!memory.TryRead(function, code) || code[0] != 0x48 || code[1] != 0x8b || code[2] != 0x05 || code[7] != 0xc3)
+            return null;
+        return (ulong)((long)function + 7 + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(code[3..]));
+    }
+}

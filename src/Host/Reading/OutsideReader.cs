@@ -1,0 +1,98 @@
+using Host.Abstractions;
+using Host.Linux;
+using Host.Processes;
+using Host.Reading.Layouts;
+
+namespace Host.Reading;
+
+/// <summary>
+/// Every thread's Python stack, read from the target's memory: the interpreter's thread list,
+/// each thread's frames and lines, which thread holds the GIL and what each OS thread is doing.
+/// By default the threads are stopped for the memory reads only (what /proc says is read before,
+/// source files after), so the target's pause is as short as the reads.
+/// </summary>
+internal static class OutsideReader
+{
+    /// <summary>Reads on a thread of its own: ptrace ties the stopped threads to the thread that stopped them.</summary>
+    public static Task<PythonStacks> ReadAsync(TargetProcess target, StackReadOptions options)
+    {
+        var result = new TaskCompletionSource<PythonStacks>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                result.SetResult(Read(target, options));
+            }
+            catch (Exception error)
+            {
+                result.SetException(error);
+            }
+        }) { IsBackground = true, Name = "outside-reader" };
+        reader.Start();
+        return result.Task;
+    }
+
+    /// <exception cref="CapabilityException">The interpreter cannot be read, reading is not allowed, or the process exited.</exception>
+    public static PythonStacks Read(TargetProcess target, StackReadOptions options)
+    {
+        var pid = target.Pid;
+        try
+        {
+            using var memory = new ProcessMemory(pid);
+            var interpreter = InterpreterFinder.Find(target, memory);
+            var activity = ThreadActivity.Observe(pid);
+            var snapshot = TakeSnapshot(memory, interpreter, options, pid);
+            var sources = new SourceLines(pid);
+            var threads = new List<PythonThread>(snapshot.Threads.Count);
+            foreach (var thread in snapshot.Threads)
+                threads.Add(thread.ToModel(pid, activity, sources));
+            var version = target.Version is { } v ? $"{v.Major}.{v.Minor}.{v.Micro}{(target.IsFreeThreaded ? "t" : "")}" : target.PythonVersion;
+            return new PythonStacks(pid, version, target.Executable, threads)
+            {
+                Method = "read",
+                ThreadsStopped = snapshot.Stopped,
+            };
+        }
+        catch (ProcessGoneException)
+        {
+            throw new CapabilityException(ExitCodes.TargetNotFound, $"process {pid} exited while host was reading it");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw PermissionAdvisor.Denied(pid, target.Uid, target.UserName);
+        }
+        catch (UnreadableException error)
+        {
+            throw new CapabilityException(ExitCodes.Unsupported, error.Message, error.Hint);
+        }
+    }
+
+    private sealed record Snapshot(List<ThreadSnapshot> Threads, bool Stopped);
+
+    private static Snapshot TakeSnapshot(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, int pid)
+    {
+        ThreadFreeze? freeze = null;
+        // A process stopped as a whole (SIGSTOP, a debugger's stop) is still already: read it as it is.
+        var stopped = ProcFs.State(pid) is 'T' or 't';
+        if (!options.Nonblocking && !stopped)
+        {
+            try
+            {
+                freeze = ThreadFreeze.Stop(pid);
+                stopped = freeze.NotStopped == 0;
+            }
+            catch (FreezeRefusedException)
+            {
+                // Traced by someone else: read it running, and say that a stack may be torn.
+            }
+        }
+        try
+        {
+            return new Snapshot(ThreadSnapshot.ReadAll(memory, interpreter, options), stopped);
+        }
+        finally
+        {
+            freeze?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Host.Abstractions;
+using Host.Linux;
+using Host.Reading.Layouts;
+
+namespace Host.Reading;
+
+/// <summary>One thread as read from memory while the threads were held: everything the model needs that memory alone says.</summary>
+internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<OutsideFrame> Frames, GilView Gil, List<IReadOnlyList<string>>?[]? Locals)
+{
+    public static List<ThreadSnapshot> ReadAll(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options)
+    {
+        var threads = OutsideThreads.Read(memory, interpreter);
+        var stacks = new OutsideStacks(memory, interpreter);
+        var gils = new Dictionary<ulong, GilView>();
+        var natives = interpreter.Layout.NativeThreadId is null
+            ? NativeThreadIds.Find(memory, memory.Pid, threads.ConvertAll(t => t.Ident))
+            : null;
+        var values = options.Locals ? new RemoteValues(memory, interpreter) : null;
+        var snapshots = new List<ThreadSnapshot>(threads.Count);
+        foreach (var thread in threads)
+        {
+            if (!gils.TryGetValue(thread.Interpreter, out var gil))
+                gils[thread.Interpreter] = gil = GilView.Read(memory, interpreter, thread.Interpreter);
+            int? native = thread.NativeId is { } recorded ? (int)recorded : natives is not null && natives.TryGetValue(thread.Ident, out var found) ? found : null;
+            var frames = stacks.Read(thread);
+            snapshots.Add(new ThreadSnapshot(thread, native, frames, gil, values is null ? null : [.. frames.Select(values.LocalsOf)]));
+        }
+        return snapshots;
+    }
+
+    /// <summary>The model's thread: frames outermost first, with source lines read now that the threads run again.</summary>
+    public PythonThread ToModel(int pid, ThreadActivity activity, SourceLines sources)
+    {
+        var frames = new PythonFrame[Frames.Count];
+        for (var i = 0; i < Frames.Count; i++)
+        {
+            var frame = Frames[Frames.Count - 1 - i];
+            frames[i] = new PythonFrame(frame.File, frame.Line, frame.Function, sources.Line(frame.File, frame.Line), Locals?[Frames.Count - 1 - i]);
+        }
+        bool? holdsGil = Gil.Known ? Gil.Holder == Thread.State : null;
+        return new PythonThread((long)Thread.Ident, NativeId, OsName(pid), Daemon: null, Main: NativeId == pid, frames)
+        {
+            HoldsGil = holdsGil,
+            State = NativeId is { } tid ? activity.StateOf(tid, Gil) : null,
+        };
+    }
+
+    /// <summary>The OS's name for the thread where it is its own (3.14+ name OS threads after threading's names); null where it is just the program's.</summary>
+    private string? OsName(int pid)
+    {
+        if (NativeId is not { } tid || tid == pid)
+            return null;
+        var name = ProcTasks.Name(pid, tid);
+        return name is null || name == ProcTasks.Name(pid, pid) ? null : name;
+    }
+}
