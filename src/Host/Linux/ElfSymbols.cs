@@ -18,19 +18,20 @@ internal static class ElfSymbols
 
     /// <summary>(the symbol's value, the first PT_LOAD's page-aligned address), or null.</summary>
     public static (ulong Value, ulong FirstLoad)? Find(string path, string name) =>
-        FindAll(path, [name]) is { } found && found.Values.TryGetValue(name, out var value) ? (value, found.FirstLoad) : null;
+        FindAll(path, [name]) is { } found && found.Values[0] != 0 ? (found.Values[0], found.FirstLoad) : null;
 
     /// <summary>
     /// The values of those of <paramref name="names"/> the file defines (.dynsym first, then .symtab,
     /// which also has local symbols), read in one pass over each table, with the first PT_LOAD's
-    /// page-aligned address; null when the file is not a readable ELF64.
+    /// page-aligned address; null when the file is not a readable ELF64. Values[i] is names[i]'s, 0 where it is not defined.
     /// </summary>
-    public static (Dictionary<string, ulong> Values, ulong FirstLoad)? FindAll(string path, IReadOnlyList<string> names)
+    /// <param name="localSymbols">Also search .symtab, where a static variable's symbol is: it is far bigger than .dynsym, so only when needed.</param>
+    public static (ulong[] Values, ulong FirstLoad)? FindAll(string path, IReadOnlyList<string> names, bool localSymbols = true)
     {
         try
         {
             using var file = File.OpenHandle(path);
-            return FindAll(file, RandomAccess.GetLength(file), names);
+            return FindAll(file, RandomAccess.GetLength(file), names, localSymbols);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -38,7 +39,7 @@ internal static class ElfSymbols
         }
     }
 
-    private static (Dictionary<string, ulong>, ulong)? FindAll(SafeFileHandle file, long length, IReadOnlyList<string> names)
+    private static (ulong[], ulong)? FindAll(SafeFileHandle file, long length, IReadOnlyList<string> names, bool localSymbols)
     {
         var header = Read(file, length, 0, 64);
         if (header is null || !header.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) || header[4] != 2 || header[5] != 1)
@@ -61,10 +62,11 @@ internal static class ElfSymbols
         var wantedNames = new List<byte[]>(names.Count);
         foreach (var name in names)
             wantedNames.Add(Encoding.ASCII.GetBytes(name));
-        var values = new Dictionary<string, ulong>();
-        foreach (var wanted in new[] { DynamicSymbols, SymbolTable })
+        var values = new ulong[names.Count];
+        var found = 0;
+        foreach (var wanted in localSymbols ? [DynamicSymbols, SymbolTable] : new[] { DynamicSymbols })
         {
-            for (var i = 0; i < sectionCount && values.Count < names.Count; i++)
+            for (var i = 0; i < sectionCount && found < names.Count; i++)
             {
                 var section = sections.AsSpan(i * 64, 64);
                 var link = BinaryPrimitives.ReadUInt32LittleEndian(section[40..]);
@@ -73,7 +75,7 @@ internal static class ElfSymbols
                 var symbols = Contents(file, length, section);
                 var strings = Contents(file, length, sections.AsSpan((int)link * 64, 64));
                 if (symbols is not null && strings is not null)
-                    Lookup(symbols, strings, names, wantedNames, values);
+                    found += Lookup(symbols, strings, wantedNames, values);
             }
         }
         return (values, firstLoad.Value);
@@ -90,8 +92,10 @@ internal static class ElfSymbols
         return RandomAccess.Read(file, buffer, offset) == size ? buffer : null;
     }
 
-    private static void Lookup(byte[] symbols, byte[] strings, IReadOnlyList<string> names, List<byte[]> wanted, Dictionary<string, ulong> values)
+    /// <summary>Fills the values still 0 of the wanted names this table defines; how many it filled.</summary>
+    private static int Lookup(byte[] symbols, byte[] strings, List<byte[]> wanted, ulong[] values)
     {
+        var filled = 0;
         for (var at = 0; at + 24 <= symbols.Length; at += 24)
         {
             var value = BinaryPrimitives.ReadUInt64LittleEndian(symbols.AsSpan(at + 8));
@@ -102,9 +106,13 @@ internal static class ElfSymbols
             for (var w = 0; w < wanted.Count; w++)
             {
                 var name = wanted[w];
-                if (rest.Length > name.Length && rest[name.Length] == 0 && rest.StartsWith(name) && !values.ContainsKey(names[w]))
-                    values[names[w]] = value;
+                if (values[w] == 0 && rest.Length > name.Length && rest[name.Length] == 0 && rest.StartsWith(name))
+                {
+                    values[w] = value;
+                    filled++;
+                }
             }
         }
+        return filled;
     }
 }

@@ -13,35 +13,41 @@ internal static class NativeThreadIds
 {
     private const int Window = 1024;
 
-    public static Dictionary<ulong, int> Find(ProcessMemory memory, int pid, IReadOnlyList<ulong> idents)
+    /// <summary>Each ident's thread id, in the same order; 0 where it is not known.</summary>
+    public static int[] Find(ProcessMemory memory, int pid, IReadOnlyList<ulong> idents)
     {
-        var found = new Dictionary<ulong, int>();
-        var tasks = ProcTasks.Ids(pid).ToHashSet();
-        var structs = new List<(ulong Ident, byte[] Bytes)>();
-        foreach (var ident in idents)
+        var found = new int[idents.Count];
+        var tasks = ProcTasks.Ids(pid);
+        var structs = new List<byte[]>();
+        var readable = new List<int>();
+        for (var i = 0; i < idents.Count; i++)
         {
             var bytes = new byte[Window];
-            if (RemotePointer.Valid(ident) is not null && memory.TryRead(ident, bytes))
-                structs.Add((ident, bytes));
+            if (RemotePointer.Valid(idents[i]) is not null && memory.TryRead(idents[i], bytes))
+            {
+                structs.Add(bytes);
+                readable.Add(i);
+            }
         }
         if (structs.Count == 0)
             return found;
         for (var offset = 0; offset + 4 <= Window; offset += 4)
         {
-            var values = new HashSet<int>();
+            var values = new List<int>(structs.Count);
             var holdsProcessId = false;
-            foreach (var (_, bytes) in structs)
+            foreach (var bytes in structs)
             {
                 var value = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset));
-                if (!tasks.Contains(value) || !values.Add(value))
+                if (!tasks.Contains(value) || values.Contains(value))
                     goto next;
+                values.Add(value);
                 holdsProcessId |= value == pid;
             }
             // One thread alone proves little: then it must be the main thread, whose id is the pid.
             if (structs.Count == 1 && !holdsProcessId)
                 continue;
-            foreach (var (ident, bytes) in structs)
-                found[ident] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset));
+            for (var i = 0; i < readable.Count; i++)
+                found[readable[i]] = values[i];
             return found;
         next:;
         }

@@ -39,7 +39,7 @@ internal static class OutsideReader
         try
         {
             using var memory = new ProcessMemory(pid);
-            var interpreter = InterpreterFinder.Find(target, memory);
+            var interpreter = InterpreterFinder.Find(target, memory, values: options.Locals);
             var activity = ThreadActivity.Observe(pid);
             var snapshot = TakeSnapshot(memory, interpreter, options, pid);
             var sources = new SourceLines(pid);

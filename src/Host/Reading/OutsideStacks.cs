@@ -25,7 +25,7 @@ internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter ta
     public List<OutsideFrame> Read(OutsideThread thread)
     {
         var frames = new List<OutsideFrame>();
-        var seen = new HashSet<ulong>();
+        var seen = new AddressSet();
         var frame = FirstFrame(thread);
         var bytes = new byte[_layout.FrameSize];
         for (var depth = 0; depth < MaxDepth && frame is { } at && seen.Add(at); depth++)

@@ -25,7 +25,7 @@ internal static class OutsideThreads
     {
         var layout = target.Layout;
         var threads = new List<OutsideThread>();
-        var seen = new HashSet<ulong>();
+        var seen = new AddressSet();
         var bytes = new byte[layout.ThreadSize];
         var interpreter = RemotePointer.At(memory, target.Root + layout.InterpretersHead);
         for (var i = 0; i < MaxInterpreters && interpreter is { } interp && seen.Add(interp); i++)

@@ -16,13 +16,13 @@ internal sealed record RemoteCodeInfo(string File, string Function, int FirstLin
 internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter target)
 {
     private const int MaxLineTable = 1 << 20;
-    private readonly Dictionary<ulong, RemoteCodeInfo?> _cache = [];
+    private readonly AddressMap<RemoteCodeInfo> _cache = new();
     private readonly InterpreterLayout _layout = target.Layout;
 
     public RemoteCodeInfo? Read(ulong address)
     {
-        if (!_cache.TryGetValue(address, out var code))
-            _cache[address] = code = ReadUncached(address);
+        if (!_cache.TryGet(address, out var code))
+            _cache.Set(address, code = ReadUncached(address));
         return code;
     }
 
@@ -31,7 +31,8 @@ internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter targe
         if (RemotePointer.Valid(address) is null)
             return null;
         // One read of the code object's fixed part gives every field.
-        var end = new[] { _layout.CodeFilename, _layout.CodeName, _layout.CodeQualname ?? 0, _layout.CodeFirstLine, _layout.CodeLineTable, _layout.ObjectType, _layout.ObjectSize }.Max() + 8;
+        var end = Math.Max(Math.Max(Math.Max(_layout.CodeFilename, _layout.CodeName), Math.Max(_layout.CodeQualname ?? 0, _layout.CodeFirstLine)),
+            Math.Max(_layout.CodeLineTable, Math.Max(_layout.ObjectType, _layout.ObjectSize))) + 8;
         var bytes = new byte[end];
         if (!memory.TryRead(address, bytes) || Word(bytes, _layout.ObjectType) != target.CodeType)
             return null;

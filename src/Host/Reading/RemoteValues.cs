@@ -17,11 +17,11 @@ internal sealed class RemoteValues(ProcessMemory memory, ReadableInterpreter tar
 {
     private const int MaxLocals = 256, MaxText = 200, MaxDigits = 64;
     private readonly InterpreterLayout _layout = target.Layout;
-    private readonly Dictionary<ulong, string> _kinds = Kinds(target.Symbols);
+    private readonly AddressMap<string> _kinds = Kinds(target.Symbols);
 
-    private static Dictionary<ulong, string> Kinds(IReadOnlyDictionary<string, ulong> symbols)
+    private static AddressMap<string> Kinds(FoundSymbols symbols)
     {
-        var kinds = new Dictionary<ulong, string>();
+        var kinds = new AddressMap<string>();
         foreach (var (symbol, kind) in new[]
         {
             ("PyBool_Type", "bool"), ("PyLong_Type", "long"), ("PyInt_Type", "int2"), ("PyFloat_Type", "float"),
@@ -29,8 +29,8 @@ internal sealed class RemoteValues(ProcessMemory memory, ReadableInterpreter tar
             ("PyList_Type", "list"), ("PyDict_Type", "dict"), ("PySet_Type", "set"), ("PyFrozenSet_Type", "frozenset"), ("PyCell_Type", "cell"),
         })
         {
-            if (symbols.TryGetValue(symbol, out var address))
-                kinds.TryAdd(address, kind);
+            if (symbols.TryGet(symbol, out var address) && !kinds.TryGet(address, out _))
+                kinds.Set(address, kind);
         }
         return kinds;
     }
@@ -70,7 +70,7 @@ internal sealed class RemoteValues(ProcessMemory memory, ReadableInterpreter tar
         var type = RemotePointer.At(memory, value + _layout.ObjectType);
         if (type is null)
             return $"<unreadable at 0x{value:x}>";
-        var kind = _kinds.GetValueOrDefault(type.Value);
+        _kinds.TryGet(type.Value, out var kind);
         return kind switch
         {
             "cell" when derefCell => RemotePointer.At(memory, value + 16) is { } inner ? Describe(inner, derefCell: false) : null,
@@ -84,7 +84,7 @@ internal sealed class RemoteValues(ProcessMemory memory, ReadableInterpreter tar
         };
     }
 
-    private bool Is(ulong value, string symbol) => target.Symbols.TryGetValue(symbol, out var address) && address == value;
+    private bool Is(ulong value, string symbol) => target.Symbols.TryGet(symbol, out var address) && address == value;
 
     private long Size(ulong value) => Word(value + _layout.ObjectSize) is { } size && (long)size is >= 0 and < 1L << 40 ? (long)size : 0;
 

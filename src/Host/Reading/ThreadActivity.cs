@@ -11,7 +11,9 @@ namespace Host.Reading;
 internal sealed class ThreadActivity
 {
     private const long FutexCall = 202; // x86_64
-    private readonly Dictionary<int, (char? State, (long Number, ulong Argument)? Call)> _threads = [];
+    private readonly List<Observed> _threads = [];
+
+    private sealed record Observed(int Tid, char? State, long Call, ulong Argument);
 
     public static ThreadActivity Observe(int pid)
     {
@@ -19,7 +21,8 @@ internal sealed class ThreadActivity
         foreach (var tid in ProcTasks.Ids(pid))
         {
             var state = ProcTasks.State(pid, tid);
-            activity._threads[tid] = (state, state is 'S' or 'D' ? ProcTasks.BlockedCall(pid, tid) : null);
+            var call = state is 'S' or 'D' ? ProcTasks.BlockedCall(pid, tid) : null;
+            activity._threads.Add(new Observed(tid, state, call?.Number ?? -1, call?.FirstArgument ?? 0));
         }
         return activity;
     }
@@ -27,13 +30,12 @@ internal sealed class ThreadActivity
     /// <summary>One of <see cref="ThreadStates"/>, or null for a thread /proc did not show.</summary>
     public string? StateOf(int tid, GilView gil)
     {
-        if (!_threads.TryGetValue(tid, out var thread))
-            return null;
-        return thread.State switch
+        var thread = _threads.Find(t => t.Tid == tid);
+        return thread?.State switch
         {
             'R' => ThreadStates.Running,
             'T' or 't' => ThreadStates.Stopped,
-            'S' or 'D' when thread.Call is { Number: FutexCall } call && gil.Contains(call.Argument) => ThreadStates.WaitingForGil,
+            'S' or 'D' when thread.Call == FutexCall && gil.Contains(thread.Argument) => ThreadStates.WaitingForGil,
             'S' or 'D' => ThreadStates.Idle,
             _ => null,
         };

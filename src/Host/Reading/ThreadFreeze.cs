@@ -15,7 +15,7 @@ internal sealed unsafe class ThreadFreeze : IDisposable
     private static readonly TimeSpan StopBound = TimeSpan.FromMilliseconds(100);
     private readonly int _pid;
     private readonly Dictionary<int, int> _held = []; // tid → signal to hand back (0: none)
-    private readonly HashSet<int> _notStopped = [];
+    private readonly List<int> _notStopped = [];
 
     private ThreadFreeze(int pid) => _pid = pid;
 
@@ -32,7 +32,8 @@ internal sealed unsafe class ThreadFreeze : IDisposable
             // A thread may start while the others are being seized: list again until none is new.
             for (var round = 0; round < 8; round++)
             {
-                var fresh = ProcTasks.Ids(pid).Where(tid => !freeze._held.ContainsKey(tid) && !freeze._notStopped.Contains(tid)).ToList();
+                var fresh = ProcTasks.Ids(pid);
+                fresh.RemoveAll(tid => freeze._held.ContainsKey(tid));
                 if (fresh.Count == 0)
                     break;
                 foreach (var tid in fresh)

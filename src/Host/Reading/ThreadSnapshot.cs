@@ -11,19 +11,32 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
     {
         var threads = OutsideThreads.Read(memory, interpreter);
         var stacks = new OutsideStacks(memory, interpreter);
-        var gils = new Dictionary<ulong, GilView>();
-        var natives = interpreter.Layout.NativeThreadId is null
-            ? NativeThreadIds.Find(memory, memory.Pid, threads.ConvertAll(t => t.Ident))
-            : null;
+        var gils = new AddressMap<GilView>();
+        int[]? natives = null;
+        if (interpreter.Layout.NativeThreadId is null)
+        {
+            var idents = new List<ulong>(threads.Count);
+            foreach (var thread in threads)
+                idents.Add(thread.Ident);
+            natives = NativeThreadIds.Find(memory, memory.Pid, idents);
+        }
         var values = options.Locals ? new RemoteValues(memory, interpreter) : null;
         var snapshots = new List<ThreadSnapshot>(threads.Count);
-        foreach (var thread in threads)
+        for (var i = 0; i < threads.Count; i++)
         {
-            if (!gils.TryGetValue(thread.Interpreter, out var gil))
-                gils[thread.Interpreter] = gil = GilView.Read(memory, interpreter, thread.Interpreter);
-            int? native = thread.NativeId is { } recorded ? (int)recorded : natives is not null && natives.TryGetValue(thread.Ident, out var found) ? found : null;
+            var thread = threads[i];
+            if (!gils.TryGet(thread.Interpreter, out var gil) || gil is null)
+                gils.Set(thread.Interpreter, gil = GilView.Read(memory, interpreter, thread.Interpreter));
+            int? native = thread.NativeId is { } recorded ? (int)recorded : natives is not null && natives[i] != 0 ? natives[i] : null;
             var frames = stacks.Read(thread);
-            snapshots.Add(new ThreadSnapshot(thread, native, frames, gil, values is null ? null : [.. frames.Select(values.LocalsOf)]));
+            List<IReadOnlyList<string>>?[]? locals = null;
+            if (values is not null)
+            {
+                locals = new List<IReadOnlyList<string>>?[frames.Count];
+                for (var f = 0; f < frames.Count; f++)
+                    locals[f] = values.LocalsOf(frames[f]);
+            }
+            snapshots.Add(new ThreadSnapshot(thread, native, frames, gil, locals));
         }
         return snapshots;
     }

@@ -107,7 +107,15 @@ internal static class DebugOffsets
 
     private static bool Plausible(InterpreterLayout layout, ulong runtimeSize, ulong interpreterSize, ulong codeSize)
     {
-        static bool Within(ulong size, params ulong[] offsets) => offsets.All(offset => offset < size);
+        static bool Within(ulong size, params ulong[] offsets)
+        {
+            foreach (var offset in offsets)
+            {
+                if (offset >= size)
+                    return false;
+            }
+            return true;
+        }
         return runtimeSize is > 64 and < 1 << 24 && layout.InterpretersHead < runtimeSize
             && interpreterSize is > 64 and < 1 << 24
             && Within(interpreterSize, layout.InterpreterNext, layout.InterpreterThreadsHead, layout.InterpreterModules, layout.Gil.Struct)

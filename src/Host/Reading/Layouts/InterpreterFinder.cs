@@ -17,25 +17,31 @@ internal static class InterpreterFinder
     /// <summary>The objects and types a local's value is recognised by: by address, so a subclass is never taken for its base.</summary>
     public static readonly string[] ValueSymbols =
     [
-        "_Py_NoneStruct", "_Py_TrueStruct", "_Py_FalseStruct", "PyBool_Type", "PyLong_Type", "PyInt_Type", "PyFloat_Type",
-        "PyUnicode_Type", "PyBytes_Type", "PyString_Type", "PyTuple_Type", "PyList_Type", "PyDict_Type", "PySet_Type",
+        "_Py_NoneStruct", "_Py_TrueStruct", "_Py_FalseStruct", "PyBool_Type", "PyLong_Type", "PyFloat_Type",
+        "PyUnicode_Type", "PyBytes_Type", "PyTuple_Type", "PyList_Type", "PyDict_Type", "PySet_Type",
         "PyFrozenSet_Type", "PyCell_Type",
     ];
+
+    /// <summary>What only 2.7 and 3.6 need: their interpreter list's static head (a local symbol), the holder of the GIL, 2.7's int and str.</summary>
+    private static readonly string[] LegacySymbols = [InterpHead, HeadFunction, CurrentThreadSymbol, "PyInt_Type", "PyString_Type"];
 
     public static IEnumerable<string> KnownVersions => KnownLayouts.Versions.Concat(DebugOffsets.KnownVersions);
 
     /// <exception cref="UnreadableException">The interpreter cannot be read: version, build or symbols.</exception>
-    public static ReadableInterpreter Find(TargetProcess target, ProcessMemory memory)
+    /// <param name="values">Also find what locals' values are recognised by (<see cref="ValueSymbols"/>).</param>
+    public static ReadableInterpreter Find(TargetProcess target, ProcessMemory memory, bool values = true)
     {
         var file = target.Libpython ?? target.Executable;
         var version = target.Version ?? throw new UnreadableException($"the interpreter's version of process {target.Pid} is not known");
-        var symbols = MappedSymbols.Addresses(target.Pid, file, [Runtime, CodeTypeSymbol, CurrentThreadSymbol, InterpHead, HeadFunction, .. ValueSymbols]);
-        if (!symbols.TryGetValue(CodeTypeSymbol, out var codeType))
+        var legacy = version.Major == 2 || (version.Major == 3 && version.Minor < 7);
+        string[] names = [Runtime, CodeTypeSymbol, .. legacy ? LegacySymbols : [], .. values ? ValueSymbols : []];
+        var symbols = MappedSymbols.Addresses(target.Pid, file, names, localSymbols: legacy);
+        if (!symbols.TryGet(CodeTypeSymbol, out var codeType))
             throw new UnreadableException($"{file} has no symbol table host can read (no {CodeTypeSymbol})", "a stripped build without .dynsym cannot be read from outside; use --method inject");
-        symbols.TryGetValue(CurrentThreadSymbol, out var current);
+        symbols.TryGet(CurrentThreadSymbol, out var current);
         if (version.Major == 3 && version.Minor >= 13)
         {
-            if (!symbols.TryGetValue(Runtime, out var runtime))
+            if (!symbols.TryGet(Runtime, out var runtime))
                 throw new UnreadableException($"{file} has no {Runtime} symbol");
             if (DebugOffsets.ReadHeader(memory, runtime, out var table) is not { } header)
                 throw new UnreadableException($"process {target.Pid}'s _PyRuntime has no debug offsets table (\"xdebugpy\")");
@@ -51,12 +57,12 @@ internal static class InterpreterFinder
                 "the versions host can read: " + string.Join(", ", KnownVersions));
         if (version.Major == 3 && version.Minor >= 7)
         {
-            if (!symbols.TryGetValue(Runtime, out var runtime))
+            if (!symbols.TryGet(Runtime, out var runtime))
                 throw new UnreadableException($"{file} has no {Runtime} symbol");
             return new ReadableInterpreter(known, runtime, codeType, null, symbols);
         }
-        var head = symbols.TryGetValue(InterpHead, out var variable) ? variable
-            : symbols.TryGetValue(HeadFunction, out var function) ? HeadFromFunction(memory, function) : null;
+        var head = symbols.TryGet(InterpHead, out var variable) ? variable
+            : symbols.TryGet(HeadFunction, out var function) ? HeadFromFunction(memory, function) : null;
         if (head is not { } root)
             throw new UnreadableException($"{file} has neither the interp_head symbol nor a {HeadFunction} host can decode");
         return new ReadableInterpreter(known, root, codeType, current == 0 ? null : current, symbols);

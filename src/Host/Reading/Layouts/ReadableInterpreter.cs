@@ -1,3 +1,5 @@
+using Host.Linux;
+
 namespace Host.Reading.Layouts;
 
 /// <summary>
@@ -8,4 +10,4 @@ namespace Host.Reading.Layouts;
 /// <param name="CodeType">PyCode_Type: a frame's code is followed only when its type is this.</param>
 /// <param name="CurrentThread">2.7 and 3.6: _PyThreadState_Current, which points at the thread holding the GIL.</param>
 /// <param name="Symbols">The addresses of the interpreter's objects and types the reader recognises values by (see <see cref="InterpreterFinder.ValueSymbols"/>).</param>
-internal sealed record ReadableInterpreter(InterpreterLayout Layout, ulong Root, ulong CodeType, ulong? CurrentThread, IReadOnlyDictionary<string, ulong> Symbols);
+internal sealed record ReadableInterpreter(InterpreterLayout Layout, ulong Root, ulong CodeType, ulong? CurrentThread, FoundSymbols Symbols);
