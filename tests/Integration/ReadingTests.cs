@@ -108,6 +108,62 @@ public sealed class ReadingTests
         Assert.Equal("", target.Errors);
     }
 
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Read_from_outside_locals_of_simple_types_show_their_values_and_others_their_type(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
+
+        var dump = await HostRun.RunAsync("run", "stackdump", "-p", target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--method", "read", "--locals", "--format", "json");
+
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        using var json = JsonDocument.Parse(dump.Stdout);
+        var frames = json.RootElement.GetProperty("threads").EnumerateArray()
+            .SelectMany(t => t.GetProperty("frames").EnumerateArray())
+            .Where(f => f.GetProperty("function").GetString() == "sleeping_worker").ToList();
+        Assert.NotEmpty(frames);
+        foreach (var frame in frames)
+        {
+            var locals = frame.GetProperty("locals").EnumerateArray().ToDictionary(p => p[0].GetString()!, p => p[1].GetString()!);
+            Assert.Equal("'sleeper-local-42'", locals["marker"]);
+            Assert.Equal("<list of 1000>", locals["numbers"]);
+            Assert.Matches("^<BadRepr at 0x[0-9a-f]+>$", locals["broken"]);
+            Assert.Matches("^0\\.[0-9]+$", locals["interval"]);
+        }
+        target.AssertRunningFreely();
+        await target.AssertUnharmedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Killing_host_while_it_holds_the_threads_stopped_lets_them_run_on(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
+        var hold = new Dictionary<string, string?> { ["HOST_TEST_HOLD_STOPPED_MS"] = "20000" };
+        using var host = HostRun.Start(["run", "stackdump", "-p", target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--method", "read"], hold);
+
+        // Every thread stopped and traced by host: the read is holding them.
+        Assert.True(await Eventually(() => ProcTasks.Ids(target.Pid).All(tid => ProcTasks.State(target.Pid, tid) == 't'), TimeSpan.FromSeconds(10)), "the threads were never all stopped");
+        host.Kill();
+        await host.WaitForExitAsync();
+
+        Assert.True(await Eventually(() => ProcTasks.Ids(target.Pid).All(tid => ProcTasks.State(target.Pid, tid) is 'S' or 'R'), TimeSpan.FromSeconds(2)), "the threads stayed stopped");
+        target.AssertRunningFreely();
+        await target.AssertUnharmedAsync();
+    }
+
+    private static async Task<bool> Eventually(Func<bool> condition, TimeSpan bound)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > bound)
+                return false;
+            await Task.Delay(10);
+        }
+        return true;
+    }
+
     private sealed record ThreadView(long? NativeId, List<(string File, string Function, int? Line, string? Source)> Frames);
 
     private static Dictionary<long, ThreadView> Threads(JsonDocument dump) =>

@@ -67,6 +67,13 @@ internal static class OutsideReader
         }
     }
 
+    /// <summary>
+    /// HOST_TEST_HOLD_STOPPED_MS: keep the threads stopped that long after the read, so that a test can
+    /// kill host while it holds them and see the kernel release them. Never set outside tests.
+    /// </summary>
+    private static TimeSpan? HoldForTests =>
+        int.TryParse(Environment.GetEnvironmentVariable("HOST_TEST_HOLD_STOPPED_MS"), out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(Math.Min(ms, 60_000)) : null;
+
     private sealed record Snapshot(List<ThreadSnapshot> Threads, bool Stopped);
 
     private static Snapshot TakeSnapshot(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, int pid)
@@ -88,7 +95,10 @@ internal static class OutsideReader
         }
         try
         {
-            return new Snapshot(ThreadSnapshot.ReadAll(memory, interpreter, options), stopped);
+            var threads = ThreadSnapshot.ReadAll(memory, interpreter, options);
+            if (freeze is not null && HoldForTests is { } hold)
+                Thread.Sleep(hold);
+            return new Snapshot(threads, stopped);
         }
         finally
         {

@@ -156,7 +156,8 @@ internal sealed class RemoteValues(ProcessMemory memory, ReadableInterpreter tar
 
     private string Opaque(ulong value, ulong type)
     {
-        var name = RemotePointer.At(memory, type + _layout.TypeName) is { } at ? CString(at) : null;
+        // tp_name is a char *, so it need not be aligned like an object pointer.
+        var name = Word(type + _layout.TypeName) is { } at and > 0 and < 1UL << 47 ? CString(at) : null;
         return $"<{name ?? "object"} at 0x{value:x}>";
     }
 
