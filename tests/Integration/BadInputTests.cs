@@ -45,13 +45,16 @@ public sealed class BadInputTests
         Assert.Contains("error: no process with pid 4194000", result.Stderr);
     }
 
-    [Fact]
-    public async Task A_process_that_is_not_python_is_refused()
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("read")]
+    [InlineData("inject")]
+    public async Task A_process_that_is_not_python_is_refused(string method)
     {
         using var sleep = System.Diagnostics.Process.Start("sleep", "60");
         try
         {
-            var result = await HostRun.RunAsync("run", "stackdump", "--pid", sleep.Id.ToString());
+            var result = await HostRun.RunAsync("run", "stackdump", "--pid", sleep.Id.ToString(), "--method", method);
 
             Assert.Equal(ExitCodes.TargetNotFound, result.ExitCode);
             Assert.Contains($"error: process {sleep.Id} (sleep 60) is not a CPython process", result.Stderr);

@@ -130,11 +130,14 @@ public sealed class FaultTests
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task A_target_that_exits_while_being_dumped_gives_a_clear_error_and_leaves_no_files(string python)
     {
-        foreach (var lifetime in new[] { "0.02", "0.05", "0.08", "0.1", "0.13", "0.15", "0.18", "0.2", "0.25", "0.3", "0.35", "0.5" })
+        // Reading takes milliseconds, so its lifetimes are shorter: each run should land somewhere in the read.
+        var runs = new[] { "0.02", "0.05", "0.08", "0.1", "0.13", "0.15", "0.18", "0.2", "0.25", "0.3", "0.35", "0.5" }.Select(l => (Lifetime: l, Method: "auto"))
+            .Concat(new[] { "0.01", "0.02", "0.03", "0.04", "0.05", "0.06", "0.08" }.Select(l => (Lifetime: l, Method: "read")));
+        foreach (var (lifetime, method) in runs)
         {
             await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "exits_soon.py", [lifetime], answersCommands: false);
 
-            var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString());
+            var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString(), "--method", method);
 
             Assert.True(result.ExitCode is ExitCodes.Ok or ExitCodes.TargetNotFound, result.ToString());
             if (result.ExitCode != 0)

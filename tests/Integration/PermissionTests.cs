@@ -12,13 +12,16 @@ public sealed class PermissionTests
 {
     private const string User = "host-test-user";
 
-    [Fact]
-    public async Task A_user_attaching_to_a_root_process_is_told_why_it_is_denied()
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("read")]
+    [InlineData("inject")]
+    public async Task A_user_attaching_to_a_root_process_is_told_why_it_is_denied(string method)
     {
         var python = PrepareUserAndPython();
         await using var target = await PythonTarget.StartAsync(python, "threads_target.py");
 
-        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], asUser: User);
+        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString(), "--method", method], asUser: User);
 
         Assert.Equal(ExitCodes.PermissionDenied, result.ExitCode);
         Assert.Contains($"error: permission denied: process {target.Pid} belongs to root (uid 0) and you are {User}", result.Stderr);
@@ -26,13 +29,16 @@ public sealed class PermissionTests
         await target.AssertUnharmedAsync();
     }
 
-    [Fact]
-    public async Task A_user_can_dump_its_own_process()
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("read")]
+    [InlineData("inject")]
+    public async Task A_user_can_dump_its_own_process(string method)
     {
         var python = PrepareUserAndPython();
         await using var target = await PythonTarget.StartAsync(python, "threads_target.py", wrapper: ["runuser", "-u", User, "--"]);
 
-        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString()], asUser: User);
+        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString(), "--method", method], asUser: User);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("in sleeping_worker", result.Stdout);

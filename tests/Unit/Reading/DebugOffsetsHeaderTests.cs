@@ -1,7 +1,7 @@
 using Host.Reading;
 using Host.Reading.Layouts;
 
-namespace Host.Tests.Unit.Linux;
+namespace Host.Tests.Unit.Reading;
 
 public sealed class DebugOffsetsHeaderTests
 {
