@@ -65,6 +65,22 @@ public sealed class RecipeApiTests
         await target.AssertUnharmedAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Recipe_reads_the_threads_from_outside_with_target_threads_and_run_with_method_read(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
+
+        var result = await HostRun.RunAsync("run", Recipe("api_read.lua"), "-p", target.Pid.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var sleepLine = File.ReadAllLines(RepoPaths.Fixture("threads_target.py")).ToList().FindIndex(l => l.Contains("time.sleep(interval)", StringComparison.Ordinal)) + 1;
+        Assert.Equal([$"read sleeping_worker line={sleepLine} marker='sleeper-local-42'", "method=read threads=3 stopped=true"], lines);
+        result.AssertNoFilesLeft();
+        await target.AssertUnharmedAsync();
+    }
+
     [Fact]
     public async Task Recipe_gets_its_arguments_and_prints_logs_sleeps_and_uses_json_without_a_target()
     {

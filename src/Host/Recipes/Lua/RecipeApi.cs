@@ -20,6 +20,7 @@ internal sealed class RecipeApi : IAsyncDisposable
     private readonly ChannelFunctions _channel;
     private readonly RunCapabilityFunction _run;
     private readonly FindModuleFunction _findModule;
+    private readonly ReadFunctions _read;
 
     public RecipeApi(RecipeHost host)
     {
@@ -32,6 +33,7 @@ internal sealed class RecipeApi : IAsyncDisposable
         _channel = new ChannelFunctions(_host, _handles);
         _run = new RunCapabilityFunction(_host, _handles, _json);
         _findModule = new FindModuleFunction(_host);
+        _read = new ReadFunctions(_host, _handles, _json);
     }
 
     /// <summary>The last primitive that failed: its exit code and hint, if the recipe ends with its error.</summary>
@@ -61,6 +63,7 @@ internal sealed class RecipeApi : IAsyncDisposable
         _raw.Add(lua, "detach", _target.Detach);
         _raw.Add(lua, "run", _run.Run);
         _raw.Add(lua, "find_module", _findModule.FindModule);
+        _raw.Add(lua, "threads", _read.Threads);
         RecipeTables.PushArguments(lua, arguments);
         lua.SetField(-2, "args");
         lua.PushString(_host.Recipe.Name);
