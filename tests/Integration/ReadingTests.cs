@@ -61,6 +61,7 @@ public sealed class ReadingTests
         {
             if (thread.NativeId is not null)
                 Assert.Equal(thread.NativeId, read[ident].NativeId);
+            Assert.Equal((thread.Name, thread.Daemon, thread.Main), (read[ident].Name, read[ident].Daemon, read[ident].Main));
             // A thread that moved between the reads (its loop woke up) cannot be compared.
             if (!read[ident].Frames.SequenceEqual(reread[ident].Frames))
                 continue;
@@ -164,13 +165,16 @@ public sealed class ReadingTests
         return true;
     }
 
-    private sealed record ThreadView(long? NativeId, List<(string File, string Function, int? Line, string? Source)> Frames);
+    private sealed record ThreadView(long? NativeId, string? Name, bool? Daemon, bool Main, List<(string File, string Function, int? Line, string? Source)> Frames);
 
     private static Dictionary<long, ThreadView> Threads(JsonDocument dump) =>
         dump.RootElement.GetProperty("threads").EnumerateArray().ToDictionary(
             t => t.GetProperty("ident").GetInt64(),
             t => new ThreadView(
                 t.GetProperty("native_id").ValueKind == JsonValueKind.Number ? t.GetProperty("native_id").GetInt64() : null,
+                t.GetProperty("name").GetString(),
+                t.GetProperty("daemon").ValueKind == JsonValueKind.Null ? null : t.GetProperty("daemon").GetBoolean(),
+                t.GetProperty("main").GetBoolean(),
                 [.. t.GetProperty("frames").EnumerateArray().Select(f => (
                     f.GetProperty("file").GetString()!,
                     f.GetProperty("function").GetString()!,

@@ -39,13 +39,21 @@ internal static class OutsideReader
         try
         {
             using var memory = new ProcessMemory(pid);
-            var interpreter = InterpreterFinder.Find(target, memory, values: options.Locals);
+            var interpreter = InterpreterFinder.Find(target, memory);
             var activity = ThreadActivity.Observe(pid);
             var snapshot = TakeSnapshot(memory, interpreter, options, pid);
             var sources = new SourceLines(pid);
+            // Names are read once the threads run again: they need no consistent moment, and dicts are many reads.
+            var named = new List<ThreadingThread>();
+            var interpreters = new AddressSet();
+            foreach (var thread in snapshot.Threads)
+            {
+                if (interpreters.Add(thread.Thread.Interpreter))
+                    named.AddRange(ThreadNames.Read(memory, interpreter, thread.Thread.Interpreter));
+            }
             var threads = new List<PythonThread>(snapshot.Threads.Count);
             foreach (var thread in snapshot.Threads)
-                threads.Add(thread.ToModel(pid, activity, sources));
+                threads.Add(thread.ToModel(pid, activity, sources, named.Find(t => t.Ident == thread.Thread.Ident)));
             var version = target.Version is { } v ? $"{v.Major}.{v.Minor}.{v.Micro}{(target.IsFreeThreaded ? "t" : "")}" : target.PythonVersion;
             return new PythonStacks(pid, version, target.Executable, threads)
             {

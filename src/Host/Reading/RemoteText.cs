@@ -18,6 +18,16 @@ internal static class RemoteText
     public static string? Read(ProcessMemory memory, ulong address, InterpreterLayout layout) =>
         Read(memory, address, layout, MaxChars, out var truncated) is { } text && !truncated ? text : null;
 
+    /// <summary>Whether the str at <paramref name="address"/> is <paramref name="text"/>; its characters are read only when the length matches.</summary>
+    public static bool Is(ProcessMemory memory, ulong address, InterpreterLayout layout, string text)
+    {
+        Span<byte> size = stackalloc byte[8];
+        var lengthAt = layout.Text.ByteStrings ? layout.ObjectSize : layout.Text.Length;
+        if (RemotePointer.Valid(address) is null || !memory.TryRead(address + lengthAt, size) || BinaryPrimitives.ReadInt64LittleEndian(size) != text.Length)
+            return false;
+        return Read(memory, address, layout, text.Length, out _) == text;
+    }
+
     /// <summary>The string's first <paramref name="limit"/> characters at most, or null when it cannot be read.</summary>
     public static string? Read(ProcessMemory memory, ulong address, InterpreterLayout layout, int limit, out bool truncated)
     {

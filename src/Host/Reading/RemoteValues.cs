@@ -73,9 +73,9 @@ internal sealed class RemoteValues(ProcessMemory memory, ReadableInterpreter tar
         _kinds.TryGet(type.Value, out var kind);
         return kind switch
         {
-            "cell" when derefCell => RemotePointer.At(memory, value + 16) is { } inner ? Describe(inner, derefCell: false) : null,
+            "cell" when derefCell => RemotePointer.At(memory, value + Head) is { } inner ? Describe(inner, derefCell: false) : null,
             "long" => Long(value) ?? Opaque(value, type.Value),
-            "int2" => Word(value + 16) is { } small ? ((long)small).ToString(CultureInfo.InvariantCulture) : Opaque(value, type.Value),
+            "int2" => Word(value + Head) is { } small ? ((long)small).ToString(CultureInfo.InvariantCulture) : Opaque(value, type.Value),
             "float" => Float(value) ?? Opaque(value, type.Value),
             "str" => Text(value) ?? Opaque(value, type.Value),
             "bytes" => Bytes(value) ?? Opaque(value, type.Value),
@@ -84,14 +84,17 @@ internal sealed class RemoteValues(ProcessMemory memory, ReadableInterpreter tar
         };
     }
 
+    /// <summary>Where an object's own fields start: after ob_type (a free-threaded build's header is larger).</summary>
+    private ulong Head => _layout.ObjectType + 8;
+
     private bool Is(ulong value, string symbol) => target.Symbols.TryGet(symbol, out var address) && address == value;
 
     private long Size(ulong value) => Word(value + _layout.ObjectSize) is { } size && (long)size is >= 0 and < 1L << 40 ? (long)size : 0;
 
     private string Length(ulong value, string kind) => (kind switch
     {
-        "dict" => Word(value + 16), // ma_used, right after the header in every version
-        "set" or "frozenset" => Word(value + 24), // used, after fill
+        "dict" => Word(value + Head + (_layout.Major == 2 ? 8UL : 0)), // ma_used, after 2.7's ma_fill
+        "set" or "frozenset" => Word(value + Head + 8), // used, after fill
         _ => Word(value + _layout.ObjectSize),
     }) is { } length ? ((long)length).ToString(CultureInfo.InvariantCulture) : "?";
 

@@ -42,7 +42,8 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
     }
 
     /// <summary>The model's thread: frames outermost first, with source lines read now that the threads run again.</summary>
-    public PythonThread ToModel(int pid, ThreadActivity activity, SourceLines sources)
+    /// <param name="threading">What the threading module says of this thread, or null where it does not know it.</param>
+    public PythonThread ToModel(int pid, ThreadActivity activity, SourceLines sources, ThreadingThread? threading)
     {
         var frames = new PythonFrame[Frames.Count];
         for (var i = 0; i < Frames.Count; i++)
@@ -51,7 +52,7 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
             frames[i] = new PythonFrame(frame.File, frame.Line, frame.Function, sources.Line(frame.File, frame.Line), Locals?[Frames.Count - 1 - i]);
         }
         bool? holdsGil = Gil.Known ? Gil.Holder == Thread.State : null;
-        return new PythonThread((long)Thread.Ident, NativeId, OsName(pid), Daemon: null, Main: NativeId == pid, frames)
+        return new PythonThread((long)Thread.Ident, NativeId, threading?.Name ?? OsName(pid), threading?.Daemon, Main: NativeId == pid, frames)
         {
             HoldsGil = holdsGil,
             State = NativeId is { } tid ? activity.StateOf(tid, Gil) : null,

@@ -14,7 +14,7 @@ internal static class InterpreterFinder
     private const string Runtime = "_PyRuntime", InterpHead = "interp_head", HeadFunction = "PyInterpreterState_Head",
         CodeTypeSymbol = "PyCode_Type", CurrentThreadSymbol = "_PyThreadState_Current";
 
-    /// <summary>The objects and types a local's value is recognised by: by address, so a subclass is never taken for its base.</summary>
+    /// <summary>The objects and types a value (a local, a dict, threading's data) is recognised by: by address, so a subclass is never taken for its base.</summary>
     public static readonly string[] ValueSymbols =
     [
         "_Py_NoneStruct", "_Py_TrueStruct", "_Py_FalseStruct", "PyBool_Type", "PyLong_Type", "PyFloat_Type",
@@ -28,13 +28,12 @@ internal static class InterpreterFinder
     public static IEnumerable<string> KnownVersions => KnownLayouts.Versions.Concat(DebugOffsets.KnownVersions);
 
     /// <exception cref="UnreadableException">The interpreter cannot be read: version, build or symbols.</exception>
-    /// <param name="values">Also find what locals' values are recognised by (<see cref="ValueSymbols"/>).</param>
-    public static ReadableInterpreter Find(TargetProcess target, ProcessMemory memory, bool values = true)
+    public static ReadableInterpreter Find(TargetProcess target, ProcessMemory memory)
     {
         var file = target.Libpython ?? target.Executable;
         var version = target.Version ?? throw new UnreadableException($"the interpreter's version of process {target.Pid} is not known");
         var legacy = version.Major == 2 || (version.Major == 3 && version.Minor < 7);
-        string[] names = [Runtime, CodeTypeSymbol, .. legacy ? LegacySymbols : [], .. values ? ValueSymbols : []];
+        string[] names = [Runtime, CodeTypeSymbol, .. legacy ? LegacySymbols : [], .. ValueSymbols];
         var symbols = MappedSymbols.Addresses(target.Pid, file, names, localSymbols: legacy);
         if (!symbols.TryGet(CodeTypeSymbol, out var codeType))
             throw new UnreadableException($"{file} has no symbol table host can read (no {CodeTypeSymbol})", "a stripped build without .dynsym cannot be read from outside; use --method inject");
