@@ -36,7 +36,9 @@ internal static class TextRenderer
         {
             "read" => dump.ThreadsStopped == false
                 ? "Read from outside without stopping the threads (a stack may be torn)"
-                : "Read from outside, the threads stopped for the read",
+                : dump.PauseMilliseconds is { } pause
+                    ? $"Read from outside, the threads stopped for {pause:0.0} ms"
+                    : "Read from outside, the threads stopped for the read",
             "inject" => "Injected",
             _ => null,
         };

@@ -32,6 +32,10 @@ public sealed record PythonStacks(
     /// </summary>
     [JsonPropertyName("threads_stopped"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? ThreadsStopped { get; init; }
+
+    /// <summary>Read from outside with the threads stopped (contract 1.3): how long the target was paused, in milliseconds.</summary>
+    [JsonPropertyName("pause_ms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? PauseMilliseconds { get; init; }
 }
 
 /// <summary>One thread and its Python frames, outermost first.</summary>

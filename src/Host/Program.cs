@@ -1,3 +1,4 @@
 using Host.Cli;
 
+Host.Linux.LibcResolver.Install();
 return await HostApplication.RunAsync(args);

@@ -59,6 +59,7 @@ internal static class OutsideReader
             {
                 Method = "read",
                 ThreadsStopped = snapshot.Stopped,
+                PauseMilliseconds = snapshot.Pause is { } pause ? Math.Round(pause.TotalMilliseconds, 2) : null,
             };
         }
         catch (ProcessGoneException)
@@ -82,7 +83,7 @@ internal static class OutsideReader
     private static TimeSpan? HoldForTests =>
         int.TryParse(Environment.GetEnvironmentVariable("HOST_TEST_HOLD_STOPPED_MS"), out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(Math.Min(ms, 60_000)) : null;
 
-    private sealed record Snapshot(List<ThreadSnapshot> Threads, bool Stopped);
+    private sealed record Snapshot(List<ThreadSnapshot> Threads, bool Stopped, TimeSpan? Pause);
 
     private static Snapshot TakeSnapshot(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, int pid)
     {
@@ -101,16 +102,17 @@ internal static class OutsideReader
                 // Traced by someone else: read it running, and say that a stack may be torn.
             }
         }
+        List<ThreadSnapshot> threads;
         try
         {
-            var threads = ThreadSnapshot.ReadAll(memory, interpreter, options);
+            threads = ThreadSnapshot.ReadAll(memory, interpreter, options);
             if (freeze is not null && HoldForTests is { } hold)
                 Thread.Sleep(hold);
-            return new Snapshot(threads, stopped);
         }
         finally
         {
             freeze?.Dispose();
         }
+        return new Snapshot(threads, stopped, freeze?.Pause);
     }
 }

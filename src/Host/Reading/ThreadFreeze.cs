@@ -17,7 +17,12 @@ internal sealed unsafe class ThreadFreeze : IDisposable
     private readonly Dictionary<int, int> _held = []; // tid → signal to hand back (0: none)
     private readonly List<int> _notStopped = [];
 
+    private readonly System.Diagnostics.Stopwatch _heldFor = System.Diagnostics.Stopwatch.StartNew();
+
     private ThreadFreeze(int pid) => _pid = pid;
+
+    /// <summary>From the first thread seized to the last released: the target's pause.</summary>
+    public TimeSpan Pause => _heldFor.Elapsed;
 
     /// <summary>Threads that did not stop within the bound (e.g. in an uninterruptible wait); their stacks may be torn.</summary>
     public int NotStopped => _notStopped.Count;
@@ -104,6 +109,7 @@ internal sealed unsafe class ThreadFreeze : IDisposable
             Ptrace.Call(Ptrace.Detach, tid, 0, _held[tid]);
         }
         _held.Clear();
+        _heldFor.Stop();
     }
 
     /// <summary>A tracee can be detached only while stopped: give a late one a last bounded wait.</summary>
