@@ -52,7 +52,7 @@ internal static class MethodChoice
         }
         try
         {
-            return await inject(context, "the GIL was free to take: injecting gives full reprs and threading's names", cancellationToken).ConfigureAwait(false);
+            return await inject(context, "the GIL was free to take, and injecting gives full reprs", cancellationToken).ConfigureAwait(false);
         }
         catch (CapabilityException error) when (error.ExitCode is ExitCodes.PermissionDenied or ExitCodes.TargetNotFound or ExitCodes.Timeout && Alive(context))
         {

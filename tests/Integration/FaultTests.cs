@@ -9,7 +9,26 @@ public sealed class FaultTests
 {
     [Theory]
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
-    public async Task A_stopped_target_is_refused_and_left_stopped(string python)
+    public async Task A_stopped_target_is_refused_by_injection_and_left_stopped(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
+        Signals.Send(target.Pid, "STOP");
+        while (Signals.State(target.Pid) != 'T')
+            await Task.Delay(10);
+
+        var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString(), "--method", "inject");
+
+        Assert.Equal(ExitCodes.TargetNotFound, result.ExitCode);
+        Assert.Contains("is stopped", result.Stderr);
+        Assert.Contains($"kill -CONT {target.Pid}", result.Stderr);
+        Assert.Equal('T', Signals.State(target.Pid));
+        Signals.Send(target.Pid, "CONT");
+        await target.AssertUnharmedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task A_stopped_target_is_read_from_outside_by_default_and_left_stopped(string python)
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");
         Signals.Send(target.Pid, "STOP");
@@ -18,10 +37,12 @@ public sealed class FaultTests
 
         var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString());
 
-        Assert.Equal(ExitCodes.TargetNotFound, result.ExitCode);
-        Assert.Contains("is stopped", result.Stderr);
-        Assert.Contains($"kill -CONT {target.Pid}", result.Stderr);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Read from outside", result.Stdout);
+        Assert.Contains("the process is stopped", result.Stdout);
+        Assert.Contains("in sleeping_worker", result.Stdout);
         Assert.Equal('T', Signals.State(target.Pid));
+        Assert.False(Traced(target.Pid));
         Signals.Send(target.Pid, "CONT");
         await target.AssertUnharmedAsync();
     }
@@ -72,12 +93,12 @@ public sealed class FaultTests
 
     [Theory]
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
-    public async Task A_thread_that_never_releases_the_GIL_makes_the_dump_time_out_and_the_target_keeps_running(string python)
+    public async Task Injecting_where_a_thread_never_releases_the_GIL_times_out_and_the_target_keeps_running(string python)
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "gil_holder.py", answersCommands: false);
         await Task.Delay(500);
 
-        var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString(), "--timeout", "2");
+        var result = await HostRun.RunAsync("run", "stackdump", "--pid", target.Pid.ToString(), "--timeout", "2", "--method", "inject");
 
         Assert.Equal(ExitCodes.Timeout, result.ExitCode);
         Assert.Contains("holds the GIL", result.Stderr);
@@ -223,7 +244,7 @@ public sealed class FaultTests
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "lone_main.py");
         var environment = new Dictionary<string, string?> { ["HOST_EXTRA_UNSAFE_FRAMES"] = "read|__libc_read|__GI___libc_read|__read_nocancel|__libc_read_nocancel" };
 
-        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString(), "--timeout", "2"], environment: environment);
+        var result = await HostRun.RunAsync(["run", "stackdump", "--pid", target.Pid.ToString(), "--timeout", "2", "--method", "inject"], environment: environment);
 
         // This message comes from gdb's own deadline, not from the host having to stop gdb.
         Assert.Equal(ExitCodes.Timeout, result.ExitCode);

@@ -13,23 +13,21 @@ namespace Host.Reading;
 /// </summary>
 internal static class OutsideReader
 {
-    /// <summary>Reads on a thread of its own: ptrace ties the stopped threads to the thread that stopped them.</summary>
+    /// <summary>
+    /// Reads synchronously, on the caller's thread: ptrace ties the stopped threads to the thread that
+    /// stopped them, so stopping, reading and releasing happen in this one call, and a dump that
+    /// never yields never pays for starting the thread pool.
+    /// </summary>
     public static Task<PythonStacks> ReadAsync(TargetProcess target, StackReadOptions options)
     {
-        var result = new TaskCompletionSource<PythonStacks>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reader = new Thread(() =>
+        try
         {
-            try
-            {
-                result.SetResult(Read(target, options));
-            }
-            catch (Exception error)
-            {
-                result.SetException(error);
-            }
-        }) { IsBackground = true, Name = "outside-reader" };
-        reader.Start();
-        return result.Task;
+            return Task.FromResult(Read(target, options));
+        }
+        catch (Exception error)
+        {
+            return Task.FromException<PythonStacks>(error);
+        }
     }
 
     /// <exception cref="CapabilityException">The interpreter cannot be read, reading is not allowed, or the process exited.</exception>
@@ -62,8 +60,9 @@ internal static class OutsideReader
                 PauseMilliseconds = snapshot.Pause is { } pause ? Math.Round(pause.TotalMilliseconds, 2) : null,
             };
         }
-        catch (ProcessGoneException)
+        catch (Exception error) when (error is ProcessGoneException || (error is UnreadableException && !ProcFs.IsAlive(pid)))
         {
+            // A symbol table or a table that could not be read because the process went away says "exited", not "unsupported".
             throw new CapabilityException(ExitCodes.TargetNotFound, $"process {pid} exited while host was reading it");
         }
         catch (UnauthorizedAccessException)

@@ -8,7 +8,7 @@ namespace Host.Reading;
 /// A signal that arrived while a thread was held is handed back when it is released, so the
 /// target gets it as it would have. If host dies first, the kernel releases them: a tracer's exit
 /// detaches its tracees. ptrace ties tracees to the thread that seized them, so the whole freeze,
-/// read and release must happen on one thread (see <see cref="OutsideReader"/>).
+/// read and release must happen on one thread, in one call (see <see cref="OutsideReader"/>).
 /// </summary>
 internal sealed unsafe class ThreadFreeze : IDisposable
 {
