@@ -113,11 +113,8 @@ internal static class ProcFs
     {
         try
         {
-            foreach (var mapping in ProcMaps.Read(pid))
-            {
-                if (mapping.Offset == 0 && mapping.Path == path)
-                    return (mapping.Start, mapping.End);
-            }
+            if (ProcMaps.FirstMappingOf(pid, path) is { } mapping)
+                return (mapping.Start, mapping.End);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -43,4 +43,14 @@ public sealed class ProcMapsTests
         Assert.NotNull(range);
         Assert.True(range.Value.End > range.Value.Start);
     }
+
+    [Fact]
+    public void The_quick_lookup_of_a_files_first_mapping_agrees_with_parsing_every_line()
+    {
+        var files = ProcMaps.Read(Environment.ProcessId).Where(e => e.Offset == 0 && e.Path is ['/', ..]).Select(e => e.Path!).Distinct().ToList();
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+            Assert.Equal(ProcMaps.Read(Environment.ProcessId).First(e => e.Offset == 0 && e.Path == file), ProcMaps.FirstMappingOf(Environment.ProcessId, file));
+        Assert.Null(ProcMaps.FirstMappingOf(Environment.ProcessId, "/no/such/file.so"));
+    }
 }
