@@ -31,6 +31,9 @@ internal static class DebugOffsets
         _ => null,
     };
 
+    /// <summary>Whether this host knows where the sections of 3.<paramref name="minor"/>'s table are.</summary>
+    public static bool Knows(int minor) => For(minor) is not null;
+
     /// <summary>The minor versions whose table this host knows, for messages.</summary>
     public static IEnumerable<string> KnownVersions => [.. Enumerable.Range(13, 3).Select(minor => "3." + minor)];
 

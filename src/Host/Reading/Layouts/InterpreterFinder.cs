@@ -33,12 +33,19 @@ internal static class InterpreterFinder
         var file = target.Libpython ?? target.Executable;
         var version = target.Version ?? throw new UnreadableException($"the interpreter's version of process {target.Pid} is not known");
         var legacy = version.Major == 2 || (version.Major == 3 && version.Minor < 7);
+        var ownTable = version.Major == 3 && version.Minor >= 13;
+        // What the version and build allow is known before any file is read.
+        if (!ownTable && target.IsDebugBuild)
+            throw new UnreadableException($"process {target.Pid} runs a debug build of Python {version.Major}.{version.Minor}, whose objects are laid out differently", "use --method inject");
+        var known = ownTable ? null : KnownLayouts.For(version.Major, version.Minor);
+        if (ownTable ? !DebugOffsets.Knows(version.Minor) : known is null)
+            throw new UnreadableException($"host has no layout for Python {version.Major}.{version.Minor}", "the versions host can read: " + string.Join(", ", KnownVersions));
         string[] names = [Runtime, CodeTypeSymbol, .. legacy ? LegacySymbols : [], .. ValueSymbols];
         var symbols = MappedSymbols.Addresses(target.Pid, file, names, localSymbols: legacy);
         if (!symbols.TryGet(CodeTypeSymbol, out var codeType))
             throw new UnreadableException($"{file} has no symbol table host can read (no {CodeTypeSymbol})", "a stripped build without .dynsym cannot be read from outside; use --method inject");
         symbols.TryGet(CurrentThreadSymbol, out var current);
-        if (version.Major == 3 && version.Minor >= 13)
+        if (ownTable)
         {
             if (!symbols.TryGet(Runtime, out var runtime))
                 throw new UnreadableException($"{file} has no {Runtime} symbol");
@@ -49,22 +56,17 @@ internal static class InterpreterFinder
                     "the versions host can read: " + string.Join(", ", KnownVersions));
             return new ReadableInterpreter(layout, runtime, codeType, null, symbols);
         }
-        if (target.IsDebugBuild)
-            throw new UnreadableException($"process {target.Pid} runs a debug build of Python {version.Major}.{version.Minor}, whose objects are laid out differently", "use --method inject");
-        var known = KnownLayouts.For(version.Major, version.Minor)
-            ?? throw new UnreadableException($"host has no layout for Python {version.Major}.{version.Minor}",
-                "the versions host can read: " + string.Join(", ", KnownVersions));
         if (version.Major == 3 && version.Minor >= 7)
         {
             if (!symbols.TryGet(Runtime, out var runtime))
                 throw new UnreadableException($"{file} has no {Runtime} symbol");
-            return new ReadableInterpreter(known, runtime, codeType, null, symbols);
+            return new ReadableInterpreter(known!, runtime, codeType, null, symbols);
         }
         var head = symbols.TryGet(InterpHead, out var variable) ? variable
             : symbols.TryGet(HeadFunction, out var function) ? HeadFromFunction(memory, function) : null;
         if (head is not { } root)
             throw new UnreadableException($"{file} has neither the interp_head symbol nor a {HeadFunction} host can decode");
-        return new ReadableInterpreter(known, root, codeType, current == 0 ? null : current, symbols);
+        return new ReadableInterpreter(known!, root, codeType, current == 0 ? null : current, symbols);
     }
 
     /// <summary>
