@@ -153,6 +153,41 @@ public sealed class ReadingTests
         await target.AssertUnharmedAsync();
     }
 
+    [Fact]
+    public async Task A_target_in_a_pid_namespace_of_its_own_is_read_with_its_own_thread_ids()
+    {
+        // Every interpreter that runs unconfined, so that both ways of finding native ids (the thread
+        // state's, and before 3.11 the C library's thread struct) are covered.
+        var pythons = Interpreters.All.Where(i => i.Confinement == Confinement.None).ToList();
+        Assert.NotEmpty(pythons);
+        foreach (var python in pythons)
+        {
+            await using var target = await PythonTarget.StartAsync(python, "threads_target.py", wrapper: ["unshare", "--pid", "--fork", "--mount-proc"]);
+            Assert.Equal(1, target.Pid); // as the target sees itself
+            var unshare = target.WrapperPid;
+            var pid = int.Parse(File.ReadAllText($"/proc/{unshare}/task/{unshare}/children").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+            var read = await HostRun.RunAsync("run", "stackdump", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--method", "read", "--format", "json");
+            var injected = await HostRun.RunAsync("run", "stackdump", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--method", "inject", "--format", "json");
+
+            Assert.True(read.ExitCode == 0, $"{python}: {read}");
+            Assert.True(injected.ExitCode == 0, $"{python}: {injected}");
+            using var outside = JsonDocument.Parse(read.Stdout);
+            using var inside = JsonDocument.Parse(injected.Stdout);
+            var main = Threads(outside).Values.Single(t => t.Main);
+            Assert.Equal(1, main.NativeId);
+            Assert.Equal("MainThread", main.Name);
+            var reference = Threads(inside);
+            foreach (var (ident, thread) in Threads(outside))
+            {
+                if (reference[ident].NativeId is { } native)
+                    Assert.Equal(native, thread.NativeId);
+                Assert.Equal(reference[ident].Name, thread.Name);
+            }
+            await target.AssertUnharmedAsync();
+        }
+    }
+
     private static async Task<bool> Eventually(Func<bool> condition, TimeSpan bound)
     {
         var clock = Stopwatch.StartNew();

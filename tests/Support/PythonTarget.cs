@@ -31,6 +31,9 @@ public sealed class PythonTarget : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process started: the interpreter, or the wrapper command it runs under.</summary>
+    public int WrapperPid => _process.Id;
+
     /// <summary>Starts the fixture (a name in tests/fixtures, or a full path), optionally behind a wrapper command (unshare, runuser...).</summary>
     public static async Task<PythonTarget> StartAsync(Interpreter interpreter, string fixture, IEnumerable<string>? arguments = null, IEnumerable<string>? wrapper = null, bool answersCommands = true)
     {

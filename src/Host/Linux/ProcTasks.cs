@@ -46,6 +46,36 @@ internal static partial class ProcTasks
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "closedir")]
     private static partial int CloseDir(nint directory);
 
+    /// <summary>
+    /// Each thread's id as the process itself sees it, beside host's: a process in a PID namespace of
+    /// its own (a container) records its threads by its own ids (gettid() there), and /proc names them
+    /// by host's. From the NSpid line of each task's status, whose last field is the innermost id.
+    /// </summary>
+    public static TaskIds Ids(int pid, out int innerPid)
+    {
+        var hosts = Ids(pid);
+        innerPid = Innermost($"/proc/{pid}/status") ?? pid;
+        if (innerPid == pid)
+            return new TaskIds(hosts, hosts);
+        var inner = new List<int>(hosts.Count);
+        foreach (var tid in hosts)
+            inner.Add(Innermost($"/proc/{pid}/task/{tid}/status") ?? tid);
+        return new TaskIds(hosts, inner);
+    }
+
+    private static int? Innermost(string status)
+    {
+        Span<byte> bytes = stackalloc byte[4096];
+        var length = ReadSmall(status, bytes);
+        var text = System.Text.Encoding.ASCII.GetString(bytes[..length]);
+        var at = text.IndexOf("\nNSpid:", StringComparison.Ordinal);
+        if (at < 0)
+            return null;
+        var end = text.IndexOf('\n', at + 1);
+        var fields = text[(at + 7)..(end < 0 ? text.Length : end)].Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 0 && int.TryParse(fields[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
     /// <summary>The thread's one-letter state (R running, S sleeping, D disk, T/t stopped, Z), or null if gone.</summary>
     public static char? State(int pid, int tid)
     {
@@ -93,5 +123,16 @@ internal static partial class ProcTasks
             return null;
         var argument = parts[1].StartsWith("0x", StringComparison.Ordinal) ? parts[1][2..] : parts[1];
         return ulong.TryParse(argument, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var first) ? (number, first) : null;
+    }
+}
+
+/// <summary>A process's threads: host's ids (for /proc and ptrace) and, in the same order, the process's own.</summary>
+internal sealed record TaskIds(List<int> Host, List<int> Inner)
+{
+    /// <summary>Host's id for the thread the process calls <paramref name="inner"/>, or null.</summary>
+    public int? HostOf(int inner)
+    {
+        var at = Inner.IndexOf(inner);
+        return at < 0 ? null : Host[at];
     }
 }

@@ -14,10 +14,11 @@ internal static class NativeThreadIds
     private const int Window = 1024;
 
     /// <summary>Each ident's thread id, in the same order; 0 where it is not known.</summary>
-    public static int[] Find(ProcessMemory memory, int pid, IReadOnlyList<ulong> idents)
+    /// <param name="tasks">The process's thread ids as it sees them (<see cref="TaskIds.Inner"/>).</param>
+    /// <param name="pid">The process's id as it sees itself.</param>
+    public static int[] Find(ProcessMemory memory, int pid, List<int> tasks, IReadOnlyList<ulong> idents)
     {
         var found = new int[idents.Count];
-        var tasks = ProcTasks.Ids(pid);
         var structs = new List<byte[]>();
         var readable = new List<int>();
         for (var i = 0; i < idents.Count; i++)

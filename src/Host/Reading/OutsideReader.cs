@@ -39,7 +39,7 @@ internal static class OutsideReader
             using var memory = new ProcessMemory(pid);
             var interpreter = InterpreterFinder.Find(target, memory);
             var activity = ThreadActivity.Observe(pid);
-            var snapshot = TakeSnapshot(memory, interpreter, options, pid);
+            var snapshot = TakeSnapshot(memory, interpreter, options, pid, activity);
             var sources = new SourceLines(pid);
             // Names are read once the threads run again: they need no consistent moment, and dicts are many reads.
             var named = new List<ThreadingThread>();
@@ -84,7 +84,7 @@ internal static class OutsideReader
 
     private sealed record Snapshot(List<ThreadSnapshot> Threads, bool Stopped, TimeSpan? Pause);
 
-    private static Snapshot TakeSnapshot(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, int pid)
+    private static Snapshot TakeSnapshot(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, int pid, ThreadActivity activity)
     {
         ThreadFreeze? freeze = null;
         // A process stopped as a whole (SIGSTOP, a debugger's stop) is still already: read it as it is.
@@ -104,7 +104,7 @@ internal static class OutsideReader
         List<ThreadSnapshot> threads;
         try
         {
-            threads = ThreadSnapshot.ReadAll(memory, interpreter, options);
+            threads = ThreadSnapshot.ReadAll(memory, interpreter, options, activity);
             if (freeze is not null && HoldForTests is { } hold)
                 Thread.Sleep(hold);
         }

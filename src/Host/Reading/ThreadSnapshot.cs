@@ -7,7 +7,7 @@ namespace Host.Reading;
 /// <summary>One thread as read from memory while the threads were held: everything the model needs that memory alone says.</summary>
 internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<OutsideFrame> Frames, GilView Gil, List<IReadOnlyList<string>>?[]? Locals)
 {
-    public static List<ThreadSnapshot> ReadAll(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options)
+    public static List<ThreadSnapshot> ReadAll(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, ThreadActivity activity)
     {
         var threads = OutsideThreads.Read(memory, interpreter);
         var stacks = new OutsideStacks(memory, interpreter);
@@ -18,7 +18,7 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
             var idents = new List<ulong>(threads.Count);
             foreach (var thread in threads)
                 idents.Add(thread.Ident);
-            natives = NativeThreadIds.Find(memory, memory.Pid, idents);
+            natives = NativeThreadIds.Find(memory, activity.InnerPid, activity.Tasks.Inner, idents);
         }
         var values = options.Locals ? new RemoteValues(memory, interpreter) : null;
         var snapshots = new List<ThreadSnapshot>(threads.Count);
@@ -52,7 +52,7 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
             frames[i] = new PythonFrame(frame.File, frame.Line, frame.Function, sources.Line(frame.File, frame.Line), Locals?[Frames.Count - 1 - i]);
         }
         bool? holdsGil = Gil.Known ? Gil.Holder == Thread.State : null;
-        return new PythonThread((long)Thread.Ident, NativeId, threading?.Name ?? OsName(pid), threading?.Daemon, Main: NativeId == pid, frames)
+        return new PythonThread((long)Thread.Ident, NativeId, threading?.Name ?? OsName(pid, activity), threading?.Daemon, Main: NativeId == activity.InnerPid, frames)
         {
             HoldsGil = holdsGil,
             State = NativeId is { } tid ? activity.StateOf(tid, Gil) : null,
@@ -60,9 +60,9 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
     }
 
     /// <summary>The OS's name for the thread where it is its own (3.14+ name OS threads after threading's names); null where it is just the program's.</summary>
-    private string? OsName(int pid)
+    private string? OsName(int pid, ThreadActivity activity)
     {
-        if (NativeId is not { } tid || tid == pid)
+        if (NativeId is not { } inner || inner == activity.InnerPid || activity.Tasks.HostOf(inner) is not { } tid)
             return null;
         var name = ProcTasks.Name(pid, tid);
         return name is null || name == ProcTasks.Name(pid, pid) ? null : name;
