@@ -196,9 +196,5 @@ internal sealed class RemoteDict(ProcessMemory memory, ReadableInterpreter targe
     private bool IsDict(ulong address) =>
         RemotePointer.Valid(address) is not null && target.Symbols.TryGet("PyDict_Type", out var dictType) && Word(address + _layout.ObjectType) == dictType;
 
-    private ulong? Word(ulong address)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        return memory.TryRead(address, bytes) ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : null;
-    }
+    private ulong? Word(ulong address) => RemotePointer.Word(memory, address);
 }

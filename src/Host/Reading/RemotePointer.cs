@@ -10,10 +10,13 @@ namespace Host.Reading;
 internal static class RemotePointer
 {
     /// <summary>The pointer stored at <paramref name="address"/>, or null when it cannot be read or is not a plausible pointer.</summary>
-    public static ulong? At(ProcessMemory memory, ulong address)
+    public static ulong? At(ProcessMemory memory, ulong address) => Word(memory, address) is { } value ? Valid(value) : null;
+
+    /// <summary>The 8 bytes at <paramref name="address"/> as they are (a size, a tag, a tagged pointer), or null when they cannot be read.</summary>
+    public static ulong? Word(ProcessMemory memory, ulong address)
     {
         Span<byte> bytes = stackalloc byte[8];
-        return memory.TryRead(address, bytes) ? Valid(BinaryPrimitives.ReadUInt64LittleEndian(bytes)) : null;
+        return memory.TryRead(address, bytes) ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : null;
     }
 
     public static ulong? Valid(ulong value) => value is 0 or >= 1UL << 47 || value % 8 != 0 ? null : value;

@@ -172,11 +172,7 @@ internal sealed class RemoteValues(ProcessMemory memory, ReadableInterpreter tar
         return end > 0 ? Encoding.UTF8.GetString(bytes, 0, end) : null;
     }
 
-    private ulong? Word(ulong address)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        return memory.TryRead(address, bytes) ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : null;
-    }
+    private ulong? Word(ulong address) => RemotePointer.Word(memory, address);
 
     /// <summary>Python's repr of a str, in single quotes, with the escapes it uses; "..." after a truncated one.</summary>
     private static string Repr(string text, bool truncated)
