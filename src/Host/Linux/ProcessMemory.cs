@@ -49,38 +49,51 @@ internal sealed unsafe partial class ProcessMemory(int pid) : IDisposable
     }
 
     /// <summary>
-    /// Reads many ranges in as few system calls as it can, each into its own part of
-    /// <paramref name="buffers"/>. Returns, per range, whether it was read whole.
+    /// Reads <paramref name="size"/> bytes at each of <paramref name="addresses"/>, range i into
+    /// <paramref name="into"/>[i * size ..], in as few system calls as it can (a whole walk's level
+    /// at once: every code object of a dump, every key of a dict). <paramref name="whole"/>[i] says
+    /// whether range i was read whole; a range that was not is left as it was.
     /// </summary>
-    public bool[] ReadMany(IReadOnlyList<ulong> addresses, IReadOnlyList<Memory<byte>> buffers)
+    public void ReadEach(ReadOnlySpan<ulong> addresses, int size, Span<byte> into, Span<bool> whole)
     {
-        var whole = new bool[addresses.Count];
-        for (var start = 0; start < addresses.Count; start += MaxRanges)
+        if (into.Length < addresses.Length * size || whole.Length < addresses.Length)
+            throw new ArgumentException("the buffers are smaller than the ranges");
+        whole[..addresses.Length].Clear();
+        var next = 0;
+        while (next < addresses.Length)
         {
-            var count = Math.Min(MaxRanges, addresses.Count - start);
-            if (_useMemFile || !ReadBatch(addresses, buffers, start, count, whole))
+            if (_useMemFile || size == 0)
             {
-                for (var i = start; i < start + count; i++)
-                    whole[i] = TryRead(addresses[i], buffers[i].Span);
+                for (; next < addresses.Length; next++)
+                    whole[next] = TryRead(addresses[next], into.Slice(next * size, size));
+                return;
+            }
+            var count = Math.Min(MaxRanges, addresses.Length - next);
+            var done = ReadBatch(addresses.Slice(next, count), size, into.Slice(next * size, count * size));
+            for (var i = 0; i < done; i++)
+                whole[next + i] = true;
+            next += done;
+            // The call stops at the first range it cannot read: read that one alone, then batch the rest again.
+            if (done < count && !_useMemFile)
+            {
+                whole[next] = TryRead(addresses[next], into.Slice(next * size, size));
+                next++;
             }
         }
-        return whole;
     }
 
-    // One process_vm_readv for up to MaxRanges ranges. It stops at the first range it cannot read,
-    // so the ranges after that one are read one by one. False when the call is refused outright.
-    private bool ReadBatch(IReadOnlyList<ulong> addresses, IReadOnlyList<Memory<byte>> buffers, int start, int count, bool[] whole)
+    /// <summary>One process_vm_readv of up to MaxRanges ranges of one size: how many leading ranges it read whole.</summary>
+    private int ReadBatch(ReadOnlySpan<ulong> addresses, int size, Span<byte> into)
     {
-        var handles = new System.Buffers.MemoryHandle[count];
+        var count = addresses.Length;
         var local = stackalloc IoVec[count];
         var remote = stackalloc IoVec[count];
-        try
+        fixed (byte* start = into)
         {
             for (var i = 0; i < count; i++)
             {
-                handles[i] = buffers[start + i].Pin();
-                local[i] = new IoVec { Base = (byte*)handles[i].Pointer, Length = (nuint)buffers[start + i].Length };
-                remote[i] = new IoVec { Base = (byte*)addresses[start + i], Length = (nuint)buffers[start + i].Length };
+                local[i] = new IoVec { Base = start + (long)i * size, Length = (nuint)size };
+                remote[i] = new IoVec { Base = (byte*)addresses[i], Length = (nuint)size };
             }
             var read = ProcessVmReadv(Pid, local, (nuint)count, remote, (nuint)count, 0);
             if (read < 0)
@@ -89,26 +102,10 @@ internal sealed unsafe partial class ProcessMemory(int pid) : IDisposable
                 if (error == ESRCH)
                     throw new ProcessGoneException(Pid);
                 if (error is ENOSYS or EPERM)
-                {
-                    _useMemFile = true;
-                    return false;
-                }
-                read = 0;
+                    _useMemFile = true; // refused outright: the caller reads each range through the file
+                return 0;
             }
-            var done = 0;
-            for (; done < count && read >= (nint)local[done].Length; done++)
-            {
-                whole[start + done] = true;
-                read -= (nint)local[done].Length;
-            }
-            for (var i = done; i < count; i++)
-                whole[start + i] = TryRead(addresses[start + i], buffers[start + i].Span);
-            return true;
-        }
-        finally
-        {
-            foreach (var handle in handles)
-                handle.Dispose();
+            return (int)(read / size);
         }
     }
 

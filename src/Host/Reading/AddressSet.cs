@@ -30,6 +30,18 @@ internal sealed class AddressSet
         }
     }
 
+    public bool Contains(ulong address)
+    {
+        var mask = _slots.Length - 1;
+        for (var i = Hash(address) & mask; ; i = (i + 1) & mask)
+        {
+            if (_slots[i] == address)
+                return address != 0;
+            if (_slots[i] == 0)
+                return false;
+        }
+    }
+
     internal static int Hash(ulong address) => (int)((address * 0x9E3779B97F4A7C15UL) >> 40);
 
     private void Grow()

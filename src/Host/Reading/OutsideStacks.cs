@@ -11,10 +11,12 @@ namespace Host.Reading;
 internal sealed record OutsideFrame(string File, string Function, int? Line, RemoteCodeInfo Code, ulong Frame);
 
 /// <summary>
-/// A thread's Python frames, innermost first, read from the target's memory. Frames the
-/// interpreter keeps for itself (the C stack's entry frames) and frames whose executable is not a
-/// code object are left out, as the interpreter's own tracebacks leave them out. The walk is
-/// bounded and never follows a pointer it could not read.
+/// Every thread's Python frames, innermost first, read from the target's memory. The chains are
+/// walked side by side, one level of every thread's stack per system call, and the code objects
+/// they run are read together afterwards: a dump costs about as many reads as its deepest stack.
+/// Frames the interpreter keeps for itself (the C stack's entry frames) and frames whose
+/// executable is not a code object are left out, as the interpreter's own tracebacks leave them
+/// out. The walks are bounded and never follow a pointer they could not read.
 /// </summary>
 internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter target)
 {
@@ -22,34 +24,110 @@ internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter ta
     private readonly InterpreterLayout _layout = target.Layout;
     private readonly RemoteCode _codes = new(memory, target);
 
-    public List<OutsideFrame> Read(OutsideThread thread)
+    /// <summary>A frame's bytes as read, and where they were.</summary>
+    private sealed record RawFrame(ulong At, byte[] Bytes);
+
+    /// <summary>The frames of each of <paramref name="threads"/>, in the same order.</summary>
+    public List<OutsideFrame>[] ReadAll(IReadOnlyList<OutsideThread> threads)
     {
-        var frames = new List<OutsideFrame>();
-        var seen = new AddressSet();
-        var frame = FirstFrame(thread);
-        var bytes = new byte[_layout.FrameSize];
-        for (var depth = 0; depth < MaxDepth && frame is { } at && seen.Add(at); depth++)
+        var raw = Walk(threads);
+        var codes = new List<ulong>();
+        foreach (var frames in raw)
         {
-            if (!memory.TryRead(at, bytes))
-                break;
-            var owner = _layout.FrameOwner is { } ownerAt ? bytes[(int)ownerAt] : (byte)0;
-            var code = Word(bytes, _layout.FrameCode);
-            if (_layout.TaggedCode)
-                code &= ~7UL; // 3.14+ keep it as a tagged reference: the low bits are tags
-            if (owner < _layout.FirstInternalOwner && _codes.Read(code) is { } info)
-                frames.Add(new OutsideFrame(info.File, info.Function, Line(bytes, info), info, at));
-            frame = RemotePointer.Valid(Word(bytes, _layout.FramePrevious));
+            foreach (var frame in frames)
+            {
+                if (Owner(frame.Bytes) < _layout.FirstInternalOwner)
+                    codes.Add(Code(frame.Bytes));
+            }
         }
-        return frames;
+        _codes.ReadAll(codes);
+        var stacks = new List<OutsideFrame>[threads.Count];
+        for (var t = 0; t < threads.Count; t++)
+        {
+            stacks[t] = new List<OutsideFrame>(raw[t].Count);
+            foreach (var frame in raw[t])
+            {
+                if (Owner(frame.Bytes) < _layout.FirstInternalOwner && _codes.Read(Code(frame.Bytes)) is { } info)
+                    stacks[t].Add(new OutsideFrame(info.File, info.Function, Line(frame.Bytes, info), info, frame.At));
+            }
+        }
+        return stacks;
     }
 
-    private ulong? FirstFrame(OutsideThread thread)
+    /// <summary>Every thread's chain of frames, read a level at a time: each round reads the next frame of every chain still going.</summary>
+    private List<RawFrame>[] Walk(IReadOnlyList<OutsideThread> threads)
     {
-        var pointer = RemotePointer.At(memory, thread.State + _layout.ThreadFrame);
-        return _layout.Chain == FrameChain.ThroughCFrame && pointer is { } cframe
-            ? RemotePointer.At(memory, cframe + _layout.CFrameCurrent)
-            : pointer;
+        var chains = new List<RawFrame>[threads.Count];
+        var seen = new AddressSet[threads.Count];
+        var next = FirstFrames(threads);
+        for (var t = 0; t < threads.Count; t++)
+        {
+            chains[t] = [];
+            seen[t] = new AddressSet();
+        }
+        var size = (int)_layout.FrameSize;
+        var going = new List<int>(threads.Count);
+        for (var depth = 0; depth < MaxDepth; depth++)
+        {
+            going.Clear();
+            for (var t = 0; t < threads.Count; t++)
+            {
+                if (next[t] != 0 && seen[t].Add(next[t]))
+                    going.Add(t);
+            }
+            if (going.Count == 0)
+                break;
+            var addresses = new ulong[going.Count];
+            for (var i = 0; i < going.Count; i++)
+                addresses[i] = next[going[i]];
+            var into = new byte[going.Count * size];
+            var whole = new bool[going.Count];
+            memory.ReadEach(addresses, size, into, whole);
+            for (var i = 0; i < going.Count; i++)
+            {
+                var t = going[i];
+                if (!whole[i])
+                {
+                    next[t] = 0;
+                    continue;
+                }
+                var bytes = into.AsSpan(i * size, size).ToArray();
+                chains[t].Add(new RawFrame(addresses[i], bytes));
+                next[t] = RemotePointer.Valid(Word(bytes, _layout.FramePrevious)) ?? 0;
+            }
+        }
+        return chains;
     }
+
+    /// <summary>Each thread's innermost frame (0 where it has none): 3.11 and 3.12 reach it through the C frame.</summary>
+    private ulong[] FirstFrames(IReadOnlyList<OutsideThread> threads)
+    {
+        var first = new ulong[threads.Count];
+        for (var t = 0; t < threads.Count; t++)
+            first[t] = RemotePointer.Valid(threads[t].Frame) ?? 0;
+        if (_layout.Chain != FrameChain.ThroughCFrame)
+            return first;
+        var pointed = new List<int>(threads.Count);
+        for (var t = 0; t < threads.Count; t++)
+        {
+            if (first[t] != 0)
+                pointed.Add(t);
+        }
+        var addresses = new ulong[pointed.Count];
+        for (var i = 0; i < pointed.Count; i++)
+            addresses[i] = first[pointed[i]] + _layout.CFrameCurrent;
+        var into = new byte[8 * pointed.Count];
+        var whole = new bool[pointed.Count];
+        memory.ReadEach(addresses, 8, into, whole);
+        for (var i = 0; i < pointed.Count; i++)
+            first[pointed[i]] = whole[i] ? RemotePointer.Valid(Word(into, (ulong)(8 * i))) ?? 0 : 0;
+        return first;
+    }
+
+    private byte Owner(byte[] frame) => _layout.FrameOwner is { } ownerAt ? frame[(int)ownerAt] : (byte)0;
+
+    /// <summary>The frame's code object: 3.14+ keep it as a tagged reference, whose low bits are tags.</summary>
+    private ulong Code(byte[] frame) => _layout.TaggedCode ? Word(frame, _layout.FrameCode) & ~7UL : Word(frame, _layout.FrameCode);
 
     private int? Line(byte[] frame, RemoteCodeInfo code)
     {

@@ -9,7 +9,8 @@ namespace Host.Reading;
 /// <param name="NativeId">The OS thread id, where the thread state records it (3.11+).</param>
 /// <param name="State">Where its PyThreadState is in the target.</param>
 /// <param name="Interpreter">Where its PyInterpreterState is.</param>
-internal sealed record OutsideThread(ulong Ident, long? NativeId, ulong State, ulong Interpreter);
+/// <param name="Frame">Its thread state's frame pointer as read: the innermost frame, or (3.11, 3.12) the C frame that points to it.</param>
+internal sealed record OutsideThread(ulong Ident, long? NativeId, ulong State, ulong Interpreter, ulong Frame);
 
 /// <summary>
 /// Lists every thread of every interpreter of a target from its memory. The target may keep
@@ -36,7 +37,8 @@ internal static class OutsideThreads
                 if (!memory.TryRead(thread, bytes))
                     break;
                 long? native = layout.NativeThreadId is { } at ? BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)at)) : null;
-                threads.Add(new OutsideThread(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)layout.ThreadId)), native, thread, interp));
+                threads.Add(new OutsideThread(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)layout.ThreadId)), native, thread, interp,
+                    BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)layout.ThreadFrame))));
                 state = RemotePointer.Valid(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)layout.ThreadNext)));
             }
             interpreter = RemotePointer.At(memory, interp + layout.InterpreterNext);

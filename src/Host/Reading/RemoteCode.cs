@@ -10,47 +10,107 @@ namespace Host.Reading;
 internal sealed record RemoteCodeInfo(string File, string Function, int FirstLine, byte[] LineTable, ulong Bytecode, long Units, ulong Address);
 
 /// <summary>
-/// Reads code objects from outside, each once: frames of one dump share most of their code.
-/// A pointer whose type is not PyCode_Type is not a code object, and is not read further.
+/// Reads code objects from outside, each once: frames of one dump share most of their code. The
+/// code objects of a whole dump are read together, a level at a time (the objects, then their
+/// names and line tables), each level in one batch. A pointer whose type is not PyCode_Type is
+/// not a code object, and is not read further.
 /// </summary>
 internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter target)
 {
     private const int MaxLineTable = 1 << 20;
+    // Most line tables are shorter: those are read in the batch, longer ones alone.
+    private const int LineTableGuess = 256;
     private readonly AddressMap<RemoteCodeInfo> _cache = new();
+    private readonly AddressSet _read = new();
     private readonly InterpreterLayout _layout = target.Layout;
 
+    /// <summary>The code object at <paramref name="address"/>, or null when it is not one or cannot be read.</summary>
     public RemoteCodeInfo? Read(ulong address)
     {
-        if (!_cache.TryGet(address, out var code))
-            _cache.Set(address, code = ReadUncached(address));
+        if (!_read.Contains(address))
+            ReadAll([address]);
+        _cache.TryGet(address, out var code);
         return code;
     }
 
-    private RemoteCodeInfo? ReadUncached(ulong address)
+    /// <summary>Reads every code object of <paramref name="addresses"/> not read yet, together.</summary>
+    public void ReadAll(IReadOnlyList<ulong> addresses)
     {
-        if (RemotePointer.Valid(address) is null)
-            return null;
-        // One read of the code object's fixed part gives every field.
-        var end = Math.Max(Math.Max(Math.Max(_layout.CodeFilename, _layout.CodeName), Math.Max(_layout.CodeQualname ?? 0, _layout.CodeFirstLine)),
-            Math.Max(_layout.CodeLineTable, Math.Max(_layout.ObjectType, _layout.ObjectSize))) + 8;
-        var bytes = new byte[end];
-        if (!memory.TryRead(address, bytes) || Word(bytes, _layout.ObjectType) != target.CodeType)
-            return null;
-        var file = RemoteText.Read(memory, Word(bytes, _layout.CodeFilename), _layout);
-        var name = RemoteText.Read(memory, Word(bytes, _layout.CodeQualname ?? _layout.CodeName), _layout);
-        if (file is null || name is null)
-            return null;
-        var firstLine = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)_layout.CodeFirstLine));
-        var units = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)_layout.ObjectSize));
-        var bytecode = _layout.CodeBytecode is { } inline ? address + inline : 0;
-        return new RemoteCodeInfo(file, name, firstLine, LineTableBytes(Word(bytes, _layout.CodeLineTable)) ?? [], bytecode, units, address);
+        var fresh = new List<ulong>();
+        foreach (var address in addresses)
+        {
+            if (_read.Add(address) && RemotePointer.Valid(address) is not null)
+                fresh.Add(address);
+        }
+        if (fresh.Count == 0)
+            return;
+        // One read of each code object's fixed part gives every field.
+        var size = (int)(Math.Max(Math.Max(Math.Max(_layout.CodeFilename, _layout.CodeName), Math.Max(_layout.CodeQualname ?? 0, _layout.CodeFirstLine)),
+            Math.Max(_layout.CodeLineTable, Math.Max(_layout.ObjectType, _layout.ObjectSize))) + 8);
+        var headers = new byte[fresh.Count * size];
+        var whole = new bool[fresh.Count];
+        memory.ReadEach(fresh.ToArray(), size, headers, whole);
+        var codes = new List<int>();
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            if (whole[i] && Word(headers, i * size, _layout.ObjectType) == target.CodeType)
+                codes.Add(i);
+        }
+        var texts = new ulong[2 * codes.Count];
+        var tables = new ulong[codes.Count];
+        for (var c = 0; c < codes.Count; c++)
+        {
+            var at = codes[c] * size;
+            texts[2 * c] = Word(headers, at, _layout.CodeFilename);
+            texts[2 * c + 1] = Word(headers, at, _layout.CodeQualname ?? _layout.CodeName);
+            tables[c] = Word(headers, at, _layout.CodeLineTable);
+        }
+        var names = RemoteText.ReadAll(memory, texts, _layout);
+        var lineTables = LineTables(tables);
+        for (var c = 0; c < codes.Count; c++)
+        {
+            var header = headers.AsSpan(codes[c] * size, size);
+            if (names[2 * c] is not { } file || names[2 * c + 1] is not { } name)
+                continue;
+            var address = fresh[codes[c]];
+            var firstLine = BinaryPrimitives.ReadInt32LittleEndian(header[(int)_layout.CodeFirstLine..]);
+            var units = BinaryPrimitives.ReadInt64LittleEndian(header[(int)_layout.ObjectSize..]);
+            var bytecode = _layout.CodeBytecode is { } inline ? address + inline : 0;
+            _cache.Set(address, new RemoteCodeInfo(file, name, firstLine, lineTables[c] ?? [], bytecode, units, address));
+        }
     }
 
-    /// <summary>The bytes object's contents, bounded; null when it cannot be read.</summary>
-    private byte[]? LineTableBytes(ulong address)
+    /// <summary>The line tables (bytes objects), bounded: short ones in one batch, longer ones alone; null where one cannot be read.</summary>
+    private byte[]?[] LineTables(ulong[] addresses)
     {
-        if (RemotePointer.Valid(address) is null)
-            return null;
+        var tables = new byte[]?[addresses.Length];
+        var valid = new List<int>();
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            if (RemotePointer.Valid(addresses[i]) is not null)
+                valid.Add(i);
+        }
+        var dataAt = (int)_layout.BytesData;
+        var size = dataAt + LineTableGuess;
+        var targets = new ulong[valid.Count];
+        for (var v = 0; v < valid.Count; v++)
+            targets[v] = addresses[valid[v]];
+        var into = new byte[targets.Length * size];
+        var whole = new bool[targets.Length];
+        memory.ReadEach(targets, size, into, whole);
+        for (var v = 0; v < valid.Count; v++)
+        {
+            var length = whole[v] ? BinaryPrimitives.ReadInt64LittleEndian(into.AsSpan(v * size + (int)_layout.ObjectSize)) : -1;
+            tables[valid[v]] = length is >= 0 and <= LineTableGuess
+                ? into.AsSpan(v * size + dataAt, (int)length).ToArray()
+                : LineTable(targets[v]);
+        }
+        return tables;
+    }
+
+    /// <summary>One bytes object's contents, bounded; null when it cannot be read.</summary>
+    private byte[]? LineTable(ulong address)
+    {
         Span<byte> size = stackalloc byte[8];
         if (!memory.TryRead(address + _layout.ObjectSize, size))
             return null;
@@ -61,5 +121,6 @@ internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter targe
         return memory.TryRead(address + _layout.BytesData, table) ? table : null;
     }
 
-    private static ulong Word(byte[] bytes, ulong offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));
+    /// <summary>The word at <paramref name="offset"/> of the record that starts at <paramref name="start"/>.</summary>
+    private static ulong Word(byte[] bytes, int start, ulong offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(start + (int)offset));
 }

@@ -27,13 +27,15 @@ internal static class ThreadNames
             || dicts.Find(globals, "_active") is not { } active)
             return found;
         target.Symbols.TryGet("_Py_TrueStruct", out var trueObject);
+        // 2.7's Thread keeps them in private (name-mangled) attributes.
+        string[] names = layout.Major == 2 ? ["_Thread__name", "_Thread__daemonic"] : ["_name", "_daemonic"];
         foreach (var entry in dicts.Entries(active))
         {
             if (Integer(memory, target, entry.Key) is not { } ident)
                 continue;
-            // 2.7's Thread keeps them in private (name-mangled) attributes.
-            var name = (dicts.Attribute(entry.Value, "_name") ?? dicts.Attribute(entry.Value, "_Thread__name")) is { } text ? RemoteText.Read(memory, text, layout) : null;
-            bool? daemon = (dicts.Attribute(entry.Value, "_daemonic") ?? dicts.Attribute(entry.Value, "_Thread__daemonic")) is { } flag ? flag == trueObject : null;
+            var attributes = dicts.Attributes(entry.Value, names);
+            var name = attributes[0] is { } text ? RemoteText.Read(memory, text, layout) : null;
+            bool? daemon = attributes[1] is { } flag ? flag == trueObject : null;
             found.Add(new ThreadingThread(ident, name, daemon));
         }
         return found;

@@ -10,7 +10,6 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
     public static List<ThreadSnapshot> ReadAll(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, ThreadActivity activity)
     {
         var threads = OutsideThreads.Read(memory, interpreter);
-        var stacks = new OutsideStacks(memory, interpreter);
         var gils = new AddressMap<GilView>();
         int[]? natives = null;
         if (interpreter.Layout.NativeThreadId is null)
@@ -21,6 +20,7 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
             natives = NativeThreadIds.Find(memory, activity.InnerPid, activity.Tasks.Inner, idents);
         }
         var values = options.Locals ? new RemoteValues(memory, interpreter) : null;
+        var stacks = new OutsideStacks(memory, interpreter).ReadAll(threads);
         var snapshots = new List<ThreadSnapshot>(threads.Count);
         for (var i = 0; i < threads.Count; i++)
         {
@@ -28,7 +28,7 @@ internal sealed record ThreadSnapshot(OutsideThread Thread, int? NativeId, List<
             if (!gils.TryGet(thread.Interpreter, out var gil) || gil is null)
                 gils.Set(thread.Interpreter, gil = GilView.Read(memory, interpreter, thread.Interpreter));
             int? native = thread.NativeId is { } recorded ? (int)recorded : natives is not null && natives[i] != 0 ? natives[i] : null;
-            var frames = stacks.Read(thread);
+            var frames = stacks[i];
             List<IReadOnlyList<string>>?[]? locals = null;
             if (values is not null)
             {

@@ -24,15 +24,34 @@ public sealed class ProcessMemoryTests
     public void Many_ranges_read_in_one_go_and_a_bad_one_in_the_middle_spoils_only_itself()
     {
         using var first = new PinnedBytes([1, 2, 3, 4]);
-        using var third = new PinnedBytes([7, 8, 9]);
+        using var third = new PinnedBytes([7, 8, 9, 10]);
+        using var fourth = new PinnedBytes([11, 12, 13, 14]);
         using var memory = new ProcessMemory(Environment.ProcessId);
-        var buffers = new Memory<byte>[] { new byte[4], new byte[16], new byte[3] };
+        var into = new byte[16];
+        var whole = new bool[4];
 
-        var whole = memory.ReadMany([first.Address, 0x10, third.Address], buffers);
+        memory.ReadEach([first.Address, 0x10, third.Address, fourth.Address], 4, into, whole);
 
-        Assert.Equal([true, false, true], whole);
-        Assert.Equal(new byte[] { 1, 2, 3, 4 }, buffers[0].ToArray());
-        Assert.Equal(new byte[] { 7, 8, 9 }, buffers[2].ToArray());
+        Assert.Equal([true, false, true, true], whole);
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 0, 0, 0, 0, 7, 8, 9, 10, 11, 12, 13, 14 }, into);
+    }
+
+    [Fact]
+    public void More_ranges_than_one_call_takes_are_all_read()
+    {
+        var source = new byte[3000];
+        new Random(7).NextBytes(source);
+        using var pinned = new PinnedBytes(source);
+        using var memory = new ProcessMemory(Environment.ProcessId);
+        var addresses = Enumerable.Range(0, 2999).Select(i => pinned.Address + (ulong)i).ToArray();
+        var into = new byte[2 * addresses.Length];
+        var whole = new bool[addresses.Length];
+
+        memory.ReadEach(addresses, 2, into, whole);
+
+        Assert.All(whole, Assert.True);
+        for (var i = 0; i < addresses.Length; i++)
+            Assert.Equal(source.AsSpan(i, 2).ToArray(), into.AsSpan(2 * i, 2).ToArray());
     }
 
     [Fact]
