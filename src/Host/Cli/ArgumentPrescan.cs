@@ -7,7 +7,8 @@ namespace Host.Cli;
 /// started early; --verbose applies to errors raised before parsing.
 /// </summary>
 /// <param name="Attaches">`host run NAME` with a target (--pid, --name or --demo), not asking for help.</param>
-internal sealed record ArgumentPrescan(IReadOnlyList<string> PluginDirectories, string? RunName, bool Attaches, bool Verbose)
+/// <param name="Pid">The process id given with -p/--pid when the command attaches, so that it can be inspected while host starts.</param>
+internal sealed record ArgumentPrescan(IReadOnlyList<string> PluginDirectories, string? RunName, bool Attaches, bool Verbose, int? Pid = null)
 {
     public const string PluginDirOption = "--plugin-dir";
     public const string VerboseOption = "--verbose";
@@ -35,6 +36,19 @@ internal sealed record ArgumentPrescan(IReadOnlyList<string> PluginDirectories, 
         var attaches = runName is not null
             && words.Any(w => TargetOptions.Contains(w) || w.StartsWith("--pid=", StringComparison.Ordinal) || w.StartsWith("--name=", StringComparison.Ordinal))
             && !words.Any(w => HelpOptions.Contains(w));
-        return new ArgumentPrescan(directories, runName, attaches, verbose);
+        return new ArgumentPrescan(directories, runName, attaches, verbose, attaches ? PidOf(words) : null);
+    }
+
+    private static int? PidOf(List<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            var value = words[i] is "-p" or "--pid" && i + 1 < words.Count ? words[i + 1]
+                : words[i].StartsWith("--pid=", StringComparison.Ordinal) ? words[i]["--pid=".Length..]
+                : null;
+            if (value is not null)
+                return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+        }
+        return null;
     }
 }

@@ -25,6 +25,9 @@ internal static class HostApplication
         GdbTransport? gdb = null;
         try
         {
+            // The target is inspected while the plugins load (it only reads /proc and the target's memory).
+            if (prescan.Pid is { } early)
+                Reading.EarlyInspection.Start(early);
             var catalog = CapabilityCatalog.Discover(PluginFolders.All(prescan.PluginDirectories));
             // `host run NAME` of a capability needs no recipe (a capability hides a recipe of its
             // name) and no other command: building them all would cost every run milliseconds.

@@ -16,7 +16,7 @@ internal sealed record CapabilityContext(
     /// <summary>What the capability declared it needs: one that declares <see cref="TargetAccess.None"/> may not read either.</summary>
     public TargetAccess Access { get; init; } = TargetAccess.Inject;
 
-    public Task<TargetProcess> InspectAsync(CancellationToken cancellationToken) => Task.FromResult(TargetInspector.Inspect(Pid));
+    public Task<TargetProcess> InspectAsync(CancellationToken cancellationToken) => Task.FromResult(EarlyInspection.Inspect(Pid));
 
     public Task<IProcessReader> OpenReaderAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +24,6 @@ internal sealed record CapabilityContext(
             throw new CapabilityException(ExitCodes.Failed,
                 $"this capability declares that it needs no access to process {Pid}, yet it tried to read its memory",
                 "its author should declare TargetAccess.ReadMemory in the capability's Access property");
-        return Task.FromResult<IProcessReader>(new TargetReader(TargetInspector.Inspect(Pid)));
+        return Task.FromResult<IProcessReader>(new TargetReader(EarlyInspection.Inspect(Pid)));
     }
 }

@@ -2,6 +2,7 @@ using Host.Abstractions;
 using Host.Injection.Gdb;
 using Host.Injection.Transports;
 using Host.Processes;
+using Host.Reading;
 
 namespace Host.Injection;
 
@@ -17,7 +18,7 @@ internal sealed class Injector(TimeSpan timeout, string? agentPath = null, GdbTr
 
     public Task<ITarget> AttachAsync(int pid, CancellationToken cancellationToken)
     {
-        var process = TargetInspector.Inspect(pid);
+        var process = EarlyInspection.Inspect(pid);
         InjectionPreconditions.Check(pid);
         StaleSessions.Sweep();
         var agent = AgentLibrary.Find(agentPath);

@@ -37,7 +37,7 @@ internal static class OutsideReader
         try
         {
             using var memory = new ProcessMemory(pid);
-            var interpreter = InterpreterFinder.Find(target, memory);
+            var interpreter = EarlyInspection.FindInterpreter(target, memory);
             var activity = ThreadActivity.Observe(pid);
             var snapshot = TakeSnapshot(memory, interpreter, options, pid, activity);
             var sources = new SourceLines(pid);
@@ -82,6 +82,23 @@ internal static class OutsideReader
     private static TimeSpan? HoldForTests =>
         int.TryParse(Environment.GetEnvironmentVariable("HOST_TEST_HOLD_STOPPED_MS"), out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(Math.Min(ms, 60_000)) : null;
 
+    /// <summary>
+    /// A first read while the threads run, thrown away: .NET runs a method far slower the first
+    /// time than after, so running every step once beforehand leaves the read the stopped threads
+    /// wait for little but its system calls. A torn read here does no harm; nothing of it is kept.
+    /// </summary>
+    private static void WarmUp(ProcessMemory memory, ReadableInterpreter interpreter, ThreadActivity activity)
+    {
+        try
+        {
+            ThreadSnapshot.ReadAll(memory, interpreter, new StackReadOptions(), activity);
+        }
+        catch (Exception error) when (error is not ProcessGoneException)
+        {
+            // Whatever went wrong shows again, and is reported, in the read that counts.
+        }
+    }
+
     private sealed record Snapshot(List<ThreadSnapshot> Threads, bool Stopped, TimeSpan? Pause);
 
     private static Snapshot TakeSnapshot(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, int pid, ThreadActivity activity)
@@ -93,6 +110,7 @@ internal static class OutsideReader
         {
             try
             {
+                WarmUp(memory, interpreter, activity);
                 freeze = ThreadFreeze.Stop(pid);
                 stopped = freeze.NotStopped == 0;
             }

@@ -23,6 +23,20 @@ public sealed class ArgumentPrescanTests
         Assert.Null(ArgumentPrescan.Of(["ps", "run"]).RunName);
     }
 
+    [Theory]
+    [InlineData(12, "run", "stackdump", "-p", "12")]
+    [InlineData(12, "run", "stackdump", "--method", "read", "--pid=12")]
+    [InlineData(12, "--verbose", "run", "stackdump", "--pid", "12")]
+    [InlineData(null, "run", "stackdump", "-p", "twelve")]
+    [InlineData(null, "run", "stackdump", "-p", "-12")]
+    [InlineData(null, "run", "stackdump", "--name", "worker")]
+    [InlineData(null, "run", "stackdump", "-p", "12", "--help")]
+    [InlineData(null, "ps", "-p", "12")]
+    public void The_pid_is_known_early_only_for_a_run_that_attaches_to_it(int? pid, params string[] args)
+    {
+        Assert.Equal(pid, ArgumentPrescan.Of(args).Pid);
+    }
+
     [Fact]
     public void A_plugin_dir_option_without_a_value_is_left_to_the_parser()
     {
