@@ -22,11 +22,15 @@ public sealed class StackdumpCapability : ICapability, IStackSource
     {
         var dump = await ReadStacksAsync(context, cancellationToken).ConfigureAwait(false);
         if (context.Arguments.GetText("format") == "json")
-            await context.Output.WriteLineAsync(JsonSerializer.Serialize(dump, StackJson.Default.PythonStacks)).ConfigureAwait(false);
+            await WriteJsonAsync(dump, context.Output).ConfigureAwait(false);
         else
             TextRenderer.Write(dump, context.Output);
         return ExitCodes.Ok;
     }
+
+    // Apart, so that a text dump never loads System.Text.Json.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Task WriteJsonAsync(PythonStacks dump, TextWriter output) => output.WriteLineAsync(JsonSerializer.Serialize(dump, StackJson.Default.PythonStacks));
 
     /// <summary>The stacks, by the method and with the options the context's arguments give.</summary>
     public Task<PythonStacks> ReadStacksAsync(ICapabilityContext context, CancellationToken cancellationToken)

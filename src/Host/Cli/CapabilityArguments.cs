@@ -6,13 +6,13 @@ namespace Host.Cli;
 /// <summary>Reads a capability's own options from the parse result, by their long names.</summary>
 internal sealed class CapabilityArguments(ParseResult parse, IReadOnlyDictionary<string, Option> options) : ICapabilityArguments
 {
-    public bool GetFlag(string name) => Find(name) is Option<bool> flag && parse.GetValue(flag);
+    public bool GetFlag(string name) => Find(name) is Option<bool> flag && TokenValues.Flag(parse, flag);
 
     public string? GetText(string name) => Find(name) switch
     {
         Option<string> text => parse.GetValue(text),
         Option<long?> number => parse.GetValue(number)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Option<bool> flag => parse.GetValue(flag) ? "true" : null,
+        Option<bool> flag => TokenValues.Flag(parse, flag) ? "true" : null,
         _ => null,
     };
 

@@ -21,7 +21,7 @@ internal static class RecipeCommandFactory
         var common = new RunOptions();
         foreach (var option in common.All)
             command.Options.Add(option);
-        command.SetAction((parse, cancellationToken) => RunAsync(recipe, capabilities, recipes, parse, common, parse.GetValue(verbose), prestarted, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(recipe, capabilities, recipes, parse, common, TokenValues.Flag(parse, verbose), prestarted, cancellationToken));
         return command;
     }
 
@@ -29,8 +29,8 @@ internal static class RecipeCommandFactory
     {
         var progress = new TerminalProgress(verbose);
         var timeout = common.TimeoutOf(parse);
-        await using var demo = parse.GetValue(common.Demo) ? await DemoTarget.StartAsync(timeout).ConfigureAwait(false) : null;
-        var pidOption = parse.GetValue(common.Pid);
+        await using var demo = common.DemoOf(parse) ? await DemoTarget.StartAsync(timeout).ConfigureAwait(false) : null;
+        var pidOption = common.PidOf(parse);
         var name = parse.GetValue(common.Name);
         int? pid = demo?.Pid ?? (pidOption is null && name is null ? null : ProcessSelector.Select(pidOption, name));
         var output = RunCommandFactory.OpenOutput(parse.GetValue(common.Output));

@@ -35,7 +35,7 @@ internal static class RunCommandFactory
             own[descriptor.Name] = option;
             command.Options.Add(option);
         }
-        command.SetAction((parse, cancellationToken) => RunAsync(entry, parse, common, own, parse.GetValue(verbose), prestarted, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(entry, parse, common, own, TokenValues.Flag(parse, verbose), prestarted, cancellationToken));
         return command;
     }
 
@@ -44,8 +44,8 @@ internal static class RunCommandFactory
         var capability = entry.Capability!;
         var progress = new TerminalProgress(verbose);
         var timeout = common.TimeoutOf(parse);
-        await using var demo = parse.GetValue(common.Demo) ? await DemoTarget.StartAsync(timeout).ConfigureAwait(false) : null;
-        var pid = demo?.Pid ?? ProcessSelector.Select(parse.GetValue(common.Pid), parse.GetValue(common.Name));
+        await using var demo = common.DemoOf(parse) ? await DemoTarget.StartAsync(timeout).ConfigureAwait(false) : null;
+        var pid = demo?.Pid ?? ProcessSelector.Select(common.PidOf(parse), parse.GetValue(common.Name));
         var outputPath = parse.GetValue(common.Output);
         var output = OpenOutput(outputPath);
         try

@@ -20,7 +20,9 @@ internal sealed class RunOptions
 
     public Option<string?> Name { get; } = new("--name", "-n") { Description = "Pick the process by name instead: a Python process whose command line contains this text (must be unique)" };
 
-    public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds any single wait may take (attach, waiting for the GIL, reading results)", DefaultValueFactory = _ => 10 };
+    private const double DefaultTimeout = 10;
+
+    public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds any single wait may take (attach, waiting for the GIL, reading results)", DefaultValueFactory = _ => DefaultTimeout };
 
     public Option<string?> Output { get; } = new("--output", "-o") { Description = "Write the result to this file instead of standard output" };
 
@@ -30,11 +32,15 @@ internal sealed class RunOptions
 
     public TimeSpan TimeoutOf(ParseResult parse)
     {
-        var seconds = parse.GetValue(Timeout);
+        var seconds = TokenValues.Number(parse, Timeout, DefaultTimeout);
         return seconds is > 0 and <= 3600
             ? TimeSpan.FromSeconds(seconds)
             : throw new Host.Abstractions.CapabilityException(Host.Abstractions.ExitCodes.Usage, $"--timeout must be between 0 and 3600 seconds, not {seconds}");
     }
+
+    public int? PidOf(ParseResult parse) => TokenValues.Integer(parse, Pid);
+
+    public bool DemoOf(ParseResult parse) => TokenValues.Flag(parse, Demo);
 
     /// <summary>True when --timeout was typed, not defaulted.</summary>
     public bool TimeoutGiven(ParseResult parse) => parse.GetResult(Timeout) is { Implicit: false };

@@ -16,17 +16,13 @@ internal static class ElfSymbols
     private const uint SymbolTable = 2, DynamicSymbols = 11, LoadSegment = 1;
     private const long MaxTable = 64L << 20;
 
-    /// <summary>(the symbol's value, the first PT_LOAD's page-aligned address), or null.</summary>
-    public static (ulong Value, ulong FirstLoad)? Find(string path, string name) =>
-        FindAll(path, [name]) is { } found && found.Values[0] != 0 ? (found.Values[0], found.FirstLoad) : null;
-
     /// <summary>
     /// The values of those of <paramref name="names"/> the file defines (.dynsym first, then .symtab,
     /// which also has local symbols), read in one pass over each table, with the first PT_LOAD's
     /// page-aligned address; null when the file is not a readable ELF64. Values[i] is names[i]'s, 0 where it is not defined.
     /// </summary>
     /// <param name="localSymbols">Also search .symtab, where a static variable's symbol is: it is far bigger than .dynsym, so only when needed.</param>
-    public static (ulong[] Values, ulong FirstLoad)? FindAll(string path, IReadOnlyList<string> names, bool localSymbols = true)
+    public static ElfLookup? FindAll(string path, IReadOnlyList<string> names, bool localSymbols = true)
     {
         try
         {
@@ -39,7 +35,7 @@ internal static class ElfSymbols
         }
     }
 
-    private static (ulong[], ulong)? FindAll(SafeFileHandle file, long length, IReadOnlyList<string> names, bool localSymbols)
+    private static ElfLookup? FindAll(SafeFileHandle file, long length, IReadOnlyList<string> names, bool localSymbols)
     {
         var header = Read(file, length, 0, 64);
         if (header is null || !header.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) || header[4] != 2 || header[5] != 1)
@@ -78,7 +74,7 @@ internal static class ElfSymbols
                     found += Lookup(symbols, strings, wantedNames, values);
             }
         }
-        return (values, firstLoad.Value);
+        return new ElfLookup(values, firstLoad.Value);
     }
 
     private static byte[]? Contents(SafeFileHandle file, long length, ReadOnlySpan<byte> section) =>
@@ -116,3 +112,7 @@ internal static class ElfSymbols
         return filled;
     }
 }
+
+/// <summary>Symbols looked up in an ELF file: each one's value (0 where the file does not define it), and the first PT_LOAD's page-aligned address.</summary>
+/// <remarks>A class, not a tuple: the framework's generics over value types are compiled at run time on every run.</remarks>
+internal sealed record ElfLookup(ulong[] Values, ulong FirstLoad);

@@ -112,7 +112,7 @@ internal static partial class ProcTasks
     /// The system call the thread is blocked in and its first argument (for futex, the word waited
     /// on), from /proc/PID/task/TID/syscall; null while it runs, outside a call, or when refused.
     /// </summary>
-    public static (long Number, ulong FirstArgument)? BlockedCall(int pid, int tid)
+    public static SystemCall? BlockedCall(int pid, int tid)
     {
         Span<byte> bytes = stackalloc byte[256];
         var length = ReadSmall($"/proc/{pid}/task/{tid}/syscall", bytes);
@@ -122,9 +122,13 @@ internal static partial class ProcTasks
         if (parts.Length < 2 || !long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) || number < 0)
             return null;
         var argument = parts[1].StartsWith("0x", StringComparison.Ordinal) ? parts[1][2..] : parts[1];
-        return ulong.TryParse(argument, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var first) ? (number, first) : null;
+        return ulong.TryParse(argument, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var first) ? new SystemCall(number, first) : null;
     }
 }
+
+/// <summary>A system call a thread is blocked in: its number and first argument.</summary>
+/// <remarks>A class, not a tuple: the framework's generics over value types are compiled at run time on every run.</remarks>
+internal sealed record SystemCall(long Number, ulong FirstArgument);
 
 /// <summary>A process's threads: host's ids (for /proc and ptrace) and, in the same order, the process's own.</summary>
 internal sealed record TaskIds(List<int> Host, List<int> Inner)
