@@ -6,7 +6,8 @@ namespace Host.Linux;
 
 /// <summary>
 /// Reads an ELF64 file (little-endian) just far enough to find a symbol: the value of a named
-/// symbol in .dynsym (or .symtab), and the link-time address of the first loadable segment (which,
+/// symbol in .dynsym (or .symtab), or the address of a named section (a name that starts with a
+/// dot: ".PyRuntime", where CPython 3.12+ place _PyRuntime for tools like this one), and the link-time address of the first loadable segment (which,
 /// against where the file is mapped, gives the load bias). Only the headers and the symbol and
 /// string tables are read. Every offset read from the file is checked against its size: a damaged
 /// or hostile file gives null, never an exception.
@@ -59,7 +60,7 @@ internal static class ElfSymbols
         foreach (var name in names)
             wantedNames.Add(Encoding.ASCII.GetBytes(name));
         var values = new ulong[names.Count];
-        var found = 0;
+        var found = SectionAddresses(file, length, header, sections, sectionCount, wantedNames, values);
         foreach (var wanted in localSymbols ? [DynamicSymbols, SymbolTable] : new[] { DynamicSymbols })
         {
             for (var i = 0; i < sectionCount && found < names.Count; i++)
@@ -75,6 +76,36 @@ internal static class ElfSymbols
             }
         }
         return new ElfLookup(values, firstLoad.Value);
+    }
+
+    /// <summary>The link-time addresses of the wanted names that name a section (".PyRuntime"): how many it filled.</summary>
+    private static int SectionAddresses(SafeFileHandle file, long length, byte[] header, byte[] sections, int sectionCount, List<byte[]> wanted, ulong[] values)
+    {
+        if (!wanted.Exists(name => name is [(byte)'.', ..]))
+            return 0;
+        int namesAt = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(62));
+        if (namesAt >= sectionCount || Contents(file, length, sections.AsSpan(namesAt * 64, 64)) is not { } sectionNames)
+            return 0;
+        var filled = 0;
+        for (var i = 0; i < sectionCount; i++)
+        {
+            var section = sections.AsSpan(i * 64, 64);
+            var nameAt = BinaryPrimitives.ReadUInt32LittleEndian(section);
+            var address = BinaryPrimitives.ReadUInt64LittleEndian(section[16..]);
+            if (nameAt >= (uint)sectionNames.Length || address == 0)
+                continue;
+            var rest = sectionNames.AsSpan((int)nameAt);
+            for (var w = 0; w < wanted.Count; w++)
+            {
+                var name = wanted[w];
+                if (values[w] == 0 && name is [(byte)'.', ..] && rest.Length > name.Length && rest[name.Length] == 0 && rest.StartsWith(name))
+                {
+                    values[w] = address;
+                    filled++;
+                }
+            }
+        }
+        return filled;
     }
 
     private static byte[]? Contents(SafeFileHandle file, long length, ReadOnlySpan<byte> section) =>

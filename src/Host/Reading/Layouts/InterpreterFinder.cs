@@ -11,7 +11,7 @@ namespace Host.Reading.Layouts;
 /// </summary>
 internal static class InterpreterFinder
 {
-    private const string Runtime = "_PyRuntime", InterpHead = "interp_head", HeadFunction = "PyInterpreterState_Head",
+    private const string RuntimeSection = ".PyRuntime", Runtime = "_PyRuntime", InterpHead = "interp_head", HeadFunction = "PyInterpreterState_Head",
         CodeTypeSymbol = "PyCode_Type", CurrentThreadSymbol = "_PyThreadState_Current";
 
     /// <summary>The objects and types a value (a local, a dict, threading's data) is recognised by: by address, so a subclass is never taken for its base.</summary>
@@ -22,8 +22,8 @@ internal static class InterpreterFinder
         "PyFrozenSet_Type", "PyCell_Type",
     ];
 
-    /// <summary>What only 2.7 and 3.6 need: their interpreter list's static head (a local symbol), the holder of the GIL, 2.7's int and str.</summary>
-    private static readonly string[] LegacySymbols = [InterpHead, HeadFunction, CurrentThreadSymbol, "PyInt_Type", "PyString_Type"];
+    /// <summary>What only 2.7 and 3.6 need: their interpreter list's static head (a local symbol), the holder of the GIL and where its waiters sleep (locals too), 2.7's int and str.</summary>
+    private static readonly string[] LegacySymbols = [InterpHead, HeadFunction, CurrentThreadSymbol, "gil_cond", "gil_mutex", "interpreter_lock", "PyInt_Type", "PyString_Type"];
 
     public static IEnumerable<string> KnownVersions => KnownLayouts.Versions.Concat(DebugOffsets.KnownVersions);
 
@@ -40,15 +40,15 @@ internal static class InterpreterFinder
         var known = ownTable ? null : KnownLayouts.For(version.Major, version.Minor);
         if (ownTable ? !DebugOffsets.Knows(version.Minor) : known is null)
             throw new UnreadableException($"host has no layout for Python {version.Major}.{version.Minor}", "the versions host can read: " + string.Join(", ", KnownVersions));
-        string[] names = [Runtime, CodeTypeSymbol, .. legacy ? LegacySymbols : [], .. ValueSymbols];
+        string[] names = [RuntimeSection, Runtime, CodeTypeSymbol, .. legacy ? LegacySymbols : [], .. ValueSymbols];
         var symbols = MappedSymbols.Addresses(target.Pid, file, names, localSymbols: legacy);
         if (!symbols.TryGet(CodeTypeSymbol, out var codeType))
             throw new UnreadableException($"{file} has no symbol table host can read (no {CodeTypeSymbol})", "a stripped build without .dynsym cannot be read from outside; use --method inject");
         symbols.TryGet(CurrentThreadSymbol, out var current);
         if (ownTable)
         {
-            if (!symbols.TryGet(Runtime, out var runtime))
-                throw new UnreadableException($"{file} has no {Runtime} symbol");
+            if (RuntimeAddress(symbols) is not { } runtime)
+                throw new UnreadableException($"{file} has neither a {RuntimeSection} section nor a {Runtime} symbol");
             if (DebugOffsets.ReadHeader(memory, runtime, out var table) is not { } header)
                 throw new UnreadableException($"process {target.Pid}'s _PyRuntime has no debug offsets table (\"xdebugpy\")");
             var layout = DebugOffsets.FromTable(header, table)
@@ -58,8 +58,8 @@ internal static class InterpreterFinder
         }
         if (version.Major == 3 && version.Minor >= 7)
         {
-            if (!symbols.TryGet(Runtime, out var runtime))
-                throw new UnreadableException($"{file} has no {Runtime} symbol");
+            if (RuntimeAddress(symbols) is not { } runtime)
+                throw new UnreadableException($"{file} has neither a {RuntimeSection} section nor a {Runtime} symbol");
             return new ReadableInterpreter(known!, runtime, codeType, null, symbols);
         }
         var head = symbols.TryGet(InterpHead, out var variable) ? variable
@@ -68,6 +68,9 @@ internal static class InterpreterFinder
             throw new UnreadableException($"{file} has neither the interp_head symbol nor a {HeadFunction} host can decode");
         return new ReadableInterpreter(known!, root, codeType, current == 0 ? null : current, symbols);
     }
+
+    /// <summary>_PyRuntime: the section CPython 3.12+ keep it in (as its own remote debugger finds it), else its symbol.</summary>
+    private static ulong? RuntimeAddress(FoundSymbols symbols) => symbols.Find(RuntimeSection) ?? symbols.Find(Runtime);
 
     /// <summary>
     /// 2.7 and 3.6 keep the interpreter list in a static variable. Where the symbol table that names
