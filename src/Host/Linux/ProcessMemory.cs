@@ -52,48 +52,55 @@ internal sealed unsafe partial class ProcessMemory(int pid) : IDisposable
     /// Reads <paramref name="size"/> bytes at each of <paramref name="addresses"/>, range i into
     /// <paramref name="into"/>[i * size ..], in as few system calls as it can (a whole walk's level
     /// at once: every code object of a dump, every key of a dict). <paramref name="whole"/>[i] says
-    /// whether range i was read whole; a range that was not is left as it was.
+    /// whether range i was read whole; a range that was not is left as it was, and an address of 0
+    /// (a pointer the caller found implausible) is not read at all.
     /// </summary>
     public void ReadEach(ReadOnlySpan<ulong> addresses, int size, Span<byte> into, Span<bool> whole)
     {
         if (into.Length < addresses.Length * size || whole.Length < addresses.Length)
             throw new ArgumentException("the buffers are smaller than the ranges");
         whole[..addresses.Length].Clear();
+        var wanted = new List<int>(addresses.Length);
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            if (addresses[i] != 0)
+                wanted.Add(i);
+        }
         var next = 0;
-        while (next < addresses.Length)
+        while (next < wanted.Count)
         {
             if (_useMemFile || size == 0)
             {
-                for (; next < addresses.Length; next++)
-                    whole[next] = TryRead(addresses[next], into.Slice(next * size, size));
+                for (; next < wanted.Count; next++)
+                    whole[wanted[next]] = TryRead(addresses[wanted[next]], into.Slice(wanted[next] * size, size));
                 return;
             }
-            var count = Math.Min(MaxRanges, addresses.Length - next);
-            var done = ReadBatch(addresses.Slice(next, count), size, into.Slice(next * size, count * size));
+            var count = Math.Min(MaxRanges, wanted.Count - next);
+            var done = ReadBatch(addresses, wanted, next, count, size, into);
             for (var i = 0; i < done; i++)
-                whole[next + i] = true;
+                whole[wanted[next + i]] = true;
             next += done;
             // The call stops at the first range it cannot read: read that one alone, then batch the rest again.
             if (done < count && !_useMemFile)
             {
-                whole[next] = TryRead(addresses[next], into.Slice(next * size, size));
+                whole[wanted[next]] = TryRead(addresses[wanted[next]], into.Slice(wanted[next] * size, size));
                 next++;
             }
         }
     }
 
     /// <summary>One process_vm_readv of up to MaxRanges ranges of one size: how many leading ranges it read whole.</summary>
-    private int ReadBatch(ReadOnlySpan<ulong> addresses, int size, Span<byte> into)
+    private int ReadBatch(ReadOnlySpan<ulong> addresses, List<int> wanted, int first, int count, int size, Span<byte> into)
     {
-        var count = addresses.Length;
         var local = stackalloc IoVec[count];
         var remote = stackalloc IoVec[count];
         fixed (byte* start = into)
         {
             for (var i = 0; i < count; i++)
             {
-                local[i] = new IoVec { Base = start + (long)i * size, Length = (nuint)size };
-                remote[i] = new IoVec { Base = (byte*)addresses[i], Length = (nuint)size };
+                var range = wanted[first + i];
+                local[i] = new IoVec { Base = start + (long)range * size, Length = (nuint)size };
+                remote[i] = new IoVec { Base = (byte*)addresses[range], Length = (nuint)size };
             }
             var read = ProcessVmReadv(Pid, local, (nuint)count, remote, (nuint)count, 0);
             if (read < 0)

@@ -107,20 +107,14 @@ internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter ta
             first[t] = RemotePointer.Valid(threads[t].Frame) ?? 0;
         if (_layout.Chain != FrameChain.ThroughCFrame)
             return first;
-        var pointed = new List<int>(threads.Count);
+        var addresses = new ulong[threads.Count];
         for (var t = 0; t < threads.Count; t++)
-        {
-            if (first[t] != 0)
-                pointed.Add(t);
-        }
-        var addresses = new ulong[pointed.Count];
-        for (var i = 0; i < pointed.Count; i++)
-            addresses[i] = first[pointed[i]] + _layout.CFrameCurrent;
-        var into = new byte[8 * pointed.Count];
-        var whole = new bool[pointed.Count];
+            addresses[t] = first[t] == 0 ? 0 : first[t] + _layout.CFrameCurrent;
+        var into = new byte[8 * threads.Count];
+        var whole = new bool[threads.Count];
         memory.ReadEach(addresses, 8, into, whole);
-        for (var i = 0; i < pointed.Count; i++)
-            first[pointed[i]] = whole[i] ? RemotePointer.Valid(Word(into, (ulong)(8 * i))) ?? 0 : 0;
+        for (var t = 0; t < threads.Count; t++)
+            first[t] = whole[t] ? RemotePointer.Valid(Word(into, (ulong)(8 * t))) ?? 0 : 0;
         return first;
     }
 

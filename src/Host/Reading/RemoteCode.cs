@@ -83,27 +83,19 @@ internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter targe
     /// <summary>The line tables (bytes objects), bounded: short ones in one batch, longer ones alone; null where one cannot be read.</summary>
     private byte[]?[] LineTables(ulong[] addresses)
     {
-        var tables = new byte[]?[addresses.Length];
-        var valid = new List<int>();
-        for (var i = 0; i < addresses.Length; i++)
-        {
-            if (RemotePointer.Valid(addresses[i]) is not null)
-                valid.Add(i);
-        }
         var dataAt = (int)_layout.BytesData;
         var size = dataAt + LineTableGuess;
-        var targets = new ulong[valid.Count];
-        for (var v = 0; v < valid.Count; v++)
-            targets[v] = addresses[valid[v]];
+        var targets = RemotePointer.Plausible(addresses);
         var into = new byte[targets.Length * size];
         var whole = new bool[targets.Length];
         memory.ReadEach(targets, size, into, whole);
-        for (var v = 0; v < valid.Count; v++)
+        var tables = new byte[]?[targets.Length];
+        for (var i = 0; i < targets.Length; i++)
         {
-            var length = whole[v] ? BinaryPrimitives.ReadInt64LittleEndian(into.AsSpan(v * size + (int)_layout.ObjectSize)) : -1;
-            tables[valid[v]] = length is >= 0 and <= LineTableGuess
-                ? into.AsSpan(v * size + dataAt, (int)length).ToArray()
-                : LineTable(targets[v]);
+            if (targets[i] == 0)
+                continue;
+            var length = whole[i] ? BinaryPrimitives.ReadInt64LittleEndian(into.AsSpan(i * size + (int)_layout.ObjectSize)) : -1;
+            tables[i] = length is >= 0 and <= LineTableGuess ? into.AsSpan(i * size + dataAt, (int)length).ToArray() : LineTable(targets[i]);
         }
         return tables;
     }

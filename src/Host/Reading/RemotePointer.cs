@@ -19,5 +19,14 @@ internal static class RemotePointer
         return memory.TryRead(address, bytes) ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : null;
     }
 
+    /// <summary>The addresses, each implausible one replaced by 0, which a batched read skips.</summary>
+    public static ulong[] Plausible(ReadOnlySpan<ulong> addresses)
+    {
+        var plausible = new ulong[addresses.Length];
+        for (var i = 0; i < addresses.Length; i++)
+            plausible[i] = Valid(addresses[i]) ?? 0;
+        return plausible;
+    }
+
     public static ulong? Valid(ulong value) => value is 0 or >= 1UL << 47 || value % 8 != 0 ? null : value;
 }

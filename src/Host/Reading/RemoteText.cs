@@ -27,31 +27,25 @@ internal static class RemoteText
     /// </summary>
     public static string?[] ReadAll(ProcessMemory memory, ulong[] addresses, InterpreterLayout layout)
     {
-        var texts = new string?[addresses.Length];
-        var valid = new List<int>(addresses.Length);
-        for (var i = 0; i < addresses.Length; i++)
-        {
-            if (RemotePointer.Valid(addresses[i]) is not null)
-                valid.Add(i);
-        }
         var text = layout.Text;
         var dataAt = (int)(text.ByteStrings ? layout.BytesData : text.AsciiSize);
         var lengthAt = (int)(text.ByteStrings ? layout.ObjectSize : text.Length);
         var size = dataAt + BatchChars;
-        var targets = new ulong[valid.Count];
-        for (var v = 0; v < valid.Count; v++)
-            targets[v] = addresses[valid[v]];
+        var targets = RemotePointer.Plausible(addresses);
         var into = new byte[targets.Length * size];
         var whole = new bool[targets.Length];
         memory.ReadEach(targets, size, into, whole);
-        for (var v = 0; v < valid.Count; v++)
+        var texts = new string?[targets.Length];
+        for (var i = 0; i < targets.Length; i++)
         {
-            var bytes = into.AsSpan(v * size, size);
-            var length = whole[v] ? BinaryPrimitives.ReadInt64LittleEndian(bytes[lengthAt..]) : -1;
+            if (targets[i] == 0)
+                continue;
+            var bytes = into.AsSpan(i * size, size);
+            var length = whole[i] ? BinaryPrimitives.ReadInt64LittleEndian(bytes[lengthAt..]) : -1;
             var plain = length is >= 0 and <= BatchChars && (text.ByteStrings || IsCompactAscii(bytes, text));
-            texts[valid[v]] = plain
+            texts[i] = plain
                 ? (text.ByteStrings ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes.Slice(dataAt, (int)length))
-                : Read(memory, targets[v], layout);
+                : Read(memory, targets[i], layout);
         }
         return texts;
     }
@@ -83,12 +77,6 @@ internal static class RemoteText
         var found = new int[texts.Length];
         for (var t = 0; t < found.Length; t++)
             found[t] = -1; // not Array.Fill: a generic over int, compiled at run time on every run
-        var valid = new List<int>(addresses.Length);
-        for (var i = 0; i < addresses.Length; i++)
-        {
-            if (RemotePointer.Valid(addresses[i]) is not null)
-                valid.Add(i);
-        }
         var text = layout.Text;
         var dataAt = (int)(text.ByteStrings ? layout.BytesData : text.AsciiSize);
         var lengthAt = (int)(text.ByteStrings ? layout.ObjectSize : text.Length);
@@ -99,9 +87,7 @@ internal static class RemoteText
         var wanted8 = new byte[texts.Length][];
         for (var t = 0; t < texts.Length; t++)
             wanted8[t] = System.Text.Encoding.UTF8.GetBytes(texts[t]);
-        var targets = new ulong[valid.Count];
-        for (var i = 0; i < valid.Count; i++)
-            targets[i] = addresses[valid[i]];
+        var targets = RemotePointer.Plausible(addresses);
         var into = new byte[targets.Length * size];
         var whole = new bool[targets.Length];
         memory.ReadEach(targets, size, into, whole);
@@ -109,12 +95,12 @@ internal static class RemoteText
         {
             for (var t = 0; t < texts.Length; t++)
             {
-                if (found[t] >= 0)
+                if (found[t] >= 0 || targets[i] == 0)
                     continue;
                 // A str read short (too near the end of a mapping), or not plain ASCII, is read by its length.
                 var plain = whole[i] && System.Text.Ascii.IsValid(texts[t]);
                 if (plain ? Matches(into.AsSpan(i * size, size), text, lengthAt, dataAt, wanted8[t]) : Is(memory, targets[i], layout, texts[t]))
-                    found[t] = valid[i];
+                    found[t] = i;
             }
         }
         return found;
