@@ -13,7 +13,7 @@ namespace Host.Execution;
 internal static class PluginFailure
 {
     /// <param name="stopGrace">How long a plugin may take to wind down after Ctrl-C.</param>
-    public static async Task<int> GuardAsync(CatalogEntry entry, Func<Task<int>> run, TimeSpan stopGrace, CancellationToken cancellationToken)
+    public static Task<int> GuardAsync(CatalogEntry entry, Func<Task<int>> run, TimeSpan stopGrace, CancellationToken cancellationToken)
     {
         Task<int> running;
         try
@@ -24,6 +24,12 @@ internal static class PluginFailure
         {
             throw Fault(entry, error);
         }
+        // A run that is over already needs no waiting (and no state machine compiled at run time).
+        return running.IsCompletedSuccessfully ? running : AwaitAsync(entry, running, stopGrace, cancellationToken);
+    }
+
+    private static async Task<int> AwaitAsync(CatalogEntry entry, Task<int> running, TimeSpan stopGrace, CancellationToken cancellationToken)
+    {
         try
         {
             // Most capabilities wind down on Ctrl-C (settrace prints its summary): let them.

@@ -8,7 +8,12 @@ namespace Host.Execution;
 internal static class StopGrace
 {
     /// <summary>The work's result; OperationCanceledException when it is still running <paramref name="grace"/> after <paramref name="stop"/>.</summary>
-    public static async Task<T> WaitAsync<T>(Task<T> work, TimeSpan grace, CancellationToken stop)
+    public static Task<T> WaitAsync<T>(Task<T> work, TimeSpan grace, CancellationToken stop) =>
+        // Work done already (a dump read from outside runs synchronously) needs no state machine,
+        // whose generic code .NET compiles at run time on every run.
+        work.IsCompleted ? work : WaitLongerAsync(work, grace, stop);
+
+    private static async Task<T> WaitLongerAsync<T>(Task<T> work, TimeSpan grace, CancellationToken stop)
     {
         try
         {
