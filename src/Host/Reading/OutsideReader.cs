@@ -38,27 +38,8 @@ internal static class OutsideReader
         {
             using var memory = new ProcessMemory(pid);
             var interpreter = EarlyInspection.FindInterpreter(target, memory);
-            var activity = ThreadActivity.Observe(pid);
-            var snapshot = TakeSnapshot(memory, interpreter, options, pid, activity);
-            var sources = new SourceLines(pid);
-            // Names are read once the threads run again: they need no consistent moment, and dicts are many reads.
-            var named = new List<ThreadingThread>();
-            var interpreters = new AddressSet();
-            foreach (var thread in snapshot.Threads)
-            {
-                if (interpreters.Add(thread.Thread.Interpreter))
-                    named.AddRange(ThreadNames.Read(memory, interpreter, thread.Thread.Interpreter));
-            }
-            var threads = new List<PythonThread>(snapshot.Threads.Count);
-            foreach (var thread in snapshot.Threads)
-                threads.Add(thread.ToModel(pid, activity, sources, named.Find(t => t.Ident == thread.Thread.Ident)));
-            var version = target.Version is { } v ? $"{v.Major}.{v.Minor}.{v.Micro}{(target.IsFreeThreaded ? "t" : "")}" : target.PythonVersion;
-            return new PythonStacks(pid, version, target.Executable, threads)
-            {
-                Method = "read",
-                ThreadsStopped = snapshot.Stopped,
-                PauseMilliseconds = snapshot.Pause is { } pause ? Math.Round(pause.TotalMilliseconds, 2) : null,
-            };
+            // Warm already when the early inspection ran a read of its own (it did if it found the interpreter).
+            return Dump(target, interpreter, memory, options, warmUp: !EarlyInspection.AwaitWarmUp(pid));
         }
         catch (Exception error) when (error is ProcessGoneException || (error is UnreadableException && !ProcFs.IsAlive(pid)))
         {
@@ -73,6 +54,33 @@ internal static class OutsideReader
         {
             throw new CapabilityException(ExitCodes.Unsupported, error.Message, error.Hint);
         }
+    }
+
+    /// <summary>One dump of an interpreter found already; <paramref name="warmUp"/>: run the reader once first, while the threads run.</summary>
+    internal static PythonStacks Dump(TargetProcess target, ReadableInterpreter interpreter, ProcessMemory memory, StackReadOptions options, bool warmUp)
+    {
+        var pid = target.Pid;
+        var activity = ThreadActivity.Observe(pid);
+        var snapshot = TakeSnapshot(memory, interpreter, options, pid, activity, warmUp);
+        var sources = new SourceLines(pid);
+        // Names are read once the threads run again: they need no consistent moment, and dicts are many reads.
+        var named = new List<ThreadingThread>();
+        var interpreters = new AddressSet();
+        foreach (var thread in snapshot.Threads)
+        {
+            if (interpreters.Add(thread.Thread.Interpreter))
+                named.AddRange(ThreadNames.Read(memory, interpreter, thread.Thread.Interpreter));
+        }
+        var threads = new List<PythonThread>(snapshot.Threads.Count);
+        foreach (var thread in snapshot.Threads)
+            threads.Add(thread.ToModel(pid, activity, sources, named.Find(t => t.Ident == thread.Thread.Ident)));
+        var version = target.Version is { } v ? $"{v.Major}.{v.Minor}.{v.Micro}{(target.IsFreeThreaded ? "t" : "")}" : target.PythonVersion;
+        return new PythonStacks(pid, version, target.Executable, threads)
+        {
+            Method = "read",
+            ThreadsStopped = snapshot.Stopped,
+            PauseMilliseconds = snapshot.Pause is { } pause ? Math.Round(pause.TotalMilliseconds, 2) : null,
+        };
     }
 
     /// <summary>
@@ -101,7 +109,7 @@ internal static class OutsideReader
 
     private sealed record Snapshot(List<ThreadSnapshot> Threads, bool Stopped, TimeSpan? Pause);
 
-    private static Snapshot TakeSnapshot(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, int pid, ThreadActivity activity)
+    private static Snapshot TakeSnapshot(ProcessMemory memory, ReadableInterpreter interpreter, StackReadOptions options, int pid, ThreadActivity activity, bool warmUp)
     {
         ThreadFreeze? freeze = null;
         // A process stopped as a whole (SIGSTOP, a debugger's stop) is still already: read it as it is.
@@ -110,7 +118,8 @@ internal static class OutsideReader
         {
             try
             {
-                WarmUp(memory, interpreter, activity);
+                if (warmUp)
+                    WarmUp(memory, interpreter, activity);
                 freeze = ThreadFreeze.Stop(pid);
                 stopped = freeze.NotStopped == 0;
             }
