@@ -38,8 +38,10 @@ internal static class OutsideReader
         {
             using var memory = new ProcessMemory(pid);
             var interpreter = EarlyInspection.FindInterpreter(target, memory);
-            // Warm already when the early inspection ran a read of its own (it did if it found the interpreter).
-            return Dump(target, interpreter, memory, options, warmUp: !EarlyInspection.AwaitWarmUp(pid));
+            // Warm already when the early inspection ran a read of its own (it did if it found the
+            // interpreter), but for locals, which that read does not ask for.
+            var warm = EarlyInspection.AwaitWarmUp(pid);
+            return Dump(target, interpreter, memory, options, warmUp: !warm || options.Locals);
         }
         catch (Exception error) when (error is ProcessGoneException || (error is UnreadableException && !ProcFs.IsAlive(pid)))
         {
@@ -95,11 +97,11 @@ internal static class OutsideReader
     /// time than after, so running every step once beforehand leaves the read the stopped threads
     /// wait for little but its system calls. A torn read here does no harm; nothing of it is kept.
     /// </summary>
-    private static void WarmUp(ProcessMemory memory, ReadableInterpreter interpreter, ThreadActivity activity)
+    private static void WarmUp(ProcessMemory memory, ReadableInterpreter interpreter, ThreadActivity activity, StackReadOptions options)
     {
         try
         {
-            ThreadSnapshot.ReadAll(memory, interpreter, new StackReadOptions(), activity);
+            ThreadSnapshot.ReadAll(memory, interpreter, new StackReadOptions { Locals = options.Locals }, activity);
         }
         catch (Exception error) when (error is not ProcessGoneException)
         {
@@ -119,7 +121,7 @@ internal static class OutsideReader
             try
             {
                 if (warmUp)
-                    WarmUp(memory, interpreter, activity);
+                    WarmUp(memory, interpreter, activity, options);
                 freeze = ThreadFreeze.Stop(pid);
                 stopped = freeze.NotStopped == 0;
             }
