@@ -4,7 +4,7 @@ using Host.Abstractions;
 namespace Host.Plugins.Profile;
 
 /// <summary>What `host run profile` was asked for, checked: a bad value is a usage error in one line.</summary>
-internal sealed record ProfileRequest(int Rate, TimeSpan? Duration, string Format, bool Idle, bool Blocking)
+internal sealed record ProfileRequest(int Rate, TimeSpan? Duration, string? Format, bool Idle, bool Blocking)
 {
     /// <summary>
     /// py-spy's and austin's one-shot figures are per sample; 100 Hz is py-spy's default too: a
@@ -28,6 +28,6 @@ internal sealed record ProfileRequest(int Rate, TimeSpan? Duration, string Forma
                 throw new CapabilityException(ExitCodes.Usage, $"--duration must be a number of seconds between 0 and 86400, not '{text}'");
             duration = TimeSpan.FromSeconds(seconds);
         }
-        return new ProfileRequest((int)rate, duration, arguments.GetText("format") ?? "text", arguments.GetFlag("idle"), arguments.GetFlag("blocking"));
+        return new ProfileRequest((int)rate, duration, arguments.GetText("format"), arguments.GetFlag("idle"), arguments.GetFlag("blocking"));
     }
 }

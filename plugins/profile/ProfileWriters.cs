@@ -1,92 +1,42 @@
-using System.Globalization;
-using System.Text.Json;
+using Host.Abstractions;
 
 namespace Host.Plugins.Profile;
 
-/// <summary>The formats a profile is written in.</summary>
+/// <summary>The formats a profile is written in, and which one a run asked for.</summary>
 internal static class ProfileWriters
 {
-    public static readonly string[] Formats = ["text", "collapsed", "json"];
+    private static readonly ProfileFormat[] All = [new TextFormat(), new CollapsedFormat(), new JsonFormat()];
 
-    public static void Write(ProfileResult result, string format, TextWriter output)
+    public static readonly string[] Formats = [.. All.Select(f => f.Name)];
+
+    /// <summary>The format --format names; without it, the one -o's file name ends with; else text.</summary>
+    public static ProfileFormat Choose(string? format, string? outputPath)
     {
-        switch (format)
+        if (format is not null)
+            return All.First(f => f.Name == format);
+        if (outputPath is not null)
         {
-            case "collapsed":
-                Collapsed(result, output);
-                break;
-            case "json":
-                Json(result, output);
-                break;
-            default:
-                TopFunctions.Write(result, output);
-                break;
-        }
-    }
-
-    /// <summary>
-    /// One "frame;frame;frame count" line per distinct stack, outermost first, as flamegraph.pl and
-    /// inferno read it; a frame is "function (file:line)", as py-spy writes it.
-    /// </summary>
-    private static void Collapsed(ProfileResult result, TextWriter output)
-    {
-        foreach (var stack in result.Counts.Stacks.OrderByDescending(s => s.Count))
-        {
-            output.Write(string.Join(';', stack.Frames.Select(Label)));
-            output.Write(' ');
-            output.WriteLine(stack.Count.ToString(CultureInfo.InvariantCulture));
-        }
-    }
-
-    // ';' separates frames and a space the count: neither may appear inside a frame's text.
-    private static string Label(SampledFrame frame) =>
-        $"{frame.Function} ({frame.File}:{frame.Line?.ToString(CultureInfo.InvariantCulture) ?? "?"})".Replace(';', ',');
-
-    private static void Json(ProfileResult result, TextWriter output)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("pid", result.Process.Pid);
-            json.WriteString("python", result.Process.PythonVersion);
-            json.WriteNumber("rate_asked", result.Request.Rate);
-            json.WriteNumber("rate", Math.Round(result.AchievedRate, 1));
-            json.WriteNumber("seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
-            json.WriteBoolean("threads_stopped", result.Request.Blocking);
-            json.WriteNumber("samples", result.Samples);
-            json.WriteNumber("missed", result.Missed);
-            json.WriteNumber("thread_stacks", result.Counts.Total);
-            json.WriteNumber("idle_left_out", result.IdleLeftOut);
-            json.WriteStartObject("failed");
-            foreach (var (reason, count) in result.Failed)
-                json.WriteNumber(reason, count);
-            json.WriteEndObject();
-            if (result.EndedEarly is { } ended)
-                json.WriteString("ended_early", ended);
-            json.WriteStartArray("stacks");
-            foreach (var stack in result.Counts.Stacks.OrderByDescending(s => s.Count))
+            foreach (var candidate in All)
             {
-                json.WriteStartObject();
-                json.WriteNumber("count", stack.Count);
-                json.WriteStartArray("frames");
-                foreach (var frame in stack.Frames)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("function", frame.Function);
-                    json.WriteString("file", frame.File);
-                    if (frame.Line is { } line)
-                        json.WriteNumber("line", line);
-                    else
-                        json.WriteNull("line");
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteEndObject();
+                if (candidate.Extensions.Any(e => outputPath.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                    return candidate;
             }
-            json.WriteEndArray();
-            json.WriteEndObject();
         }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        return All[0];
+    }
+
+    /// <summary>Writes the profile where the run's output goes: text to <see cref="ICapabilityContext.Output"/>, bytes to its binary output.</summary>
+    public static void Write(ProfileResult result, ProfileFormat format, ICapabilityContext context)
+    {
+        if (format.Binary)
+        {
+            var stream = context.OpenBinaryOutput();
+            format.Write(result, stream);
+            stream.Flush();
+            return;
+        }
+        using var buffer = new MemoryStream();
+        format.Write(result, buffer);
+        context.Output.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 }

@@ -115,9 +115,9 @@ internal static class Sampler
                 result.IdleLeftOut++;
                 continue;
             }
-            var frames = new SampledFrame[thread.Frames.Count];
+            var frames = new ProfileFrame[thread.Frames.Count];
             for (var i = 0; i < frames.Length; i++)
-                frames[i] = new SampledFrame(thread.Frames[i].Function, thread.Frames[i].File, thread.Frames[i].Line);
+                frames[i] = new ProfileFrame(thread.Frames[i].Function, thread.Frames[i].File, thread.Frames[i].Line);
             result.Counts.Add(frames);
         }
     }

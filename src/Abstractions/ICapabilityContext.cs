@@ -19,6 +19,25 @@ public interface ICapabilityContext
     TextWriter Output { get; }
 
     /// <summary>
+    /// The file given with -o, or null when results go to standard output or are captured (contract 1.4):
+    /// a capability may choose its format from the file's name, as `-o profile.svg` does.
+    /// </summary>
+    string? OutputPath => null;
+
+    /// <summary>
+    /// Where results go, as bytes, for a binary format (contract 1.4): the destination of <see cref="Output"/>,
+    /// which is flushed first. Throws <see cref="CapabilityException"/> where the output is text only
+    /// (a recipe's run() captures text).
+    /// </summary>
+    Stream OpenBinaryOutput()
+    {
+        Output.Flush();
+        return Output is StreamWriter { BaseStream: { CanWrite: true } stream }
+            ? stream
+            : throw new CapabilityException(ExitCodes.Usage, "this output takes text only: choose a text format");
+    }
+
+    /// <summary>
     /// Short progress notes ("attaching", "waiting for the GIL"); shown on a terminal only, each
     /// replacing the last. An empty note clears the line, before a capability streams its output.
     /// </summary>

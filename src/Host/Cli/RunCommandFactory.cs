@@ -53,7 +53,7 @@ internal static class RunCommandFactory
             var arguments = new CapabilityArguments(parse, own);
             var exitCode = await PluginFailure.GuardAsync(entry, () =>
             {
-                var context = new CapabilityContext(pid, arguments, TargetAccessInjectors.For(capability, timeout, prestarted), output, progress, timeout) { Access = capability.Access };
+                var context = new CapabilityContext(pid, arguments, TargetAccessInjectors.For(capability, timeout, prestarted), output, progress, timeout) { Access = capability.Access, OutputPath = outputPath };
                 return capability.RunAsync(context, cancellationToken);
             }, timeout + TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             progress.Report("finished");

@@ -16,6 +16,8 @@ internal sealed record CapabilityContext(
     /// <summary>What the capability declared it needs: one that declares <see cref="TargetAccess.None"/> may not read either.</summary>
     public TargetAccess Access { get; init; } = TargetAccess.Inject;
 
+    public string? OutputPath { get; init; }
+
     public Task<TargetProcess> InspectAsync(CancellationToken cancellationToken) => Task.FromResult(EarlyInspection.Inspect(Pid));
 
     public Task<IProcessReader> OpenReaderAsync(CancellationToken cancellationToken)
