@@ -61,6 +61,14 @@ public interface ICapabilityContext
     Task<IProcessReader> OpenReaderAsync(CancellationToken cancellationToken) =>
         throw new CapabilityException(ExitCodes.Failed, "this host cannot read a target's memory (it is older than contract 1.3)");
 
+    /// <summary>
+    /// Opens the memory of a process that descends from <see cref="Pid"/> (a child, a grandchild...)
+    /// for reading from outside (contract 1.4), as a profiler that follows subprocesses does. Refused
+    /// for any other process, and as <see cref="OpenReaderAsync(CancellationToken)"/> is.
+    /// </summary>
+    Task<IProcessReader> OpenDescendantReaderAsync(int pid, CancellationToken cancellationToken) =>
+        throw new CapabilityException(ExitCodes.Failed, "this host cannot read a subprocess's memory (it is older than contract 1.4)");
+
     private static async Task<TargetProcess> InspectByAttachingAsync(ICapabilityContext context, CancellationToken cancellationToken)
     {
         // For a context written before 1.2: attaching inspects as well, and stops nothing.

@@ -27,6 +27,14 @@ public interface IProcessReader : IDisposable
     /// </summary>
     /// <exception cref="CapabilityException">The interpreter cannot be read (version, build, permission), or the process exited.</exception>
     Task<PythonStacks> ReadStacksAsync(StackReadOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A sampler of this target's stacks (contract 1.4): for reading them many times a second, as a
+    /// profiler does. It shares nothing with this reader but the process: dispose it on its own.
+    /// </summary>
+    /// <exception cref="CapabilityException">The interpreter cannot be read (version, build, permission), or the process exited.</exception>
+    IStackSampler OpenSampler(SamplerOptions options) =>
+        throw new CapabilityException(ExitCodes.Failed, "this host cannot sample a target's stacks (it is older than contract 1.4)");
 }
 
 /// <summary>How <see cref="IProcessReader.ReadStacksAsync"/> reads (contract 1.3).</summary>

@@ -46,6 +46,9 @@ internal static partial class Libc
 
     public const int F_SETPIPE_SZ = 1031;
 
+    [LibraryImport("libc", EntryPoint = "pread64", SetLastError = true)]
+    public static unsafe partial nint PRead(int fd, byte* buffer, nint count, long offset);
+
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
 

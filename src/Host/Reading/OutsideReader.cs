@@ -43,18 +43,9 @@ internal static class OutsideReader
             var warm = EarlyInspection.AwaitWarmUp(pid);
             return Dump(target, interpreter, memory, options, warmUp: !warm || options.Locals);
         }
-        catch (Exception error) when (error is ProcessGoneException || (error is UnreadableException && !ProcFs.IsAlive(pid)))
+        catch (Exception error) when (ReadFailures.Translate(error, target) is { } failure)
         {
-            // A symbol table or a table that could not be read because the process went away says "exited", not "unsupported".
-            throw new CapabilityException(ExitCodes.TargetNotFound, $"process {pid} exited while host was reading it");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw PermissionAdvisor.Denied(pid, target.Uid, target.UserName);
-        }
-        catch (UnreadableException error)
-        {
-            throw new CapabilityException(ExitCodes.Unsupported, error.Message, error.Hint);
+            throw failure;
         }
     }
 

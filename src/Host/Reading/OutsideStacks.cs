@@ -36,7 +36,7 @@ internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter ta
         {
             foreach (var frame in frames)
             {
-                if (Owner(frame.Bytes) < _layout.FirstInternalOwner)
+                if (!Internal(frame.Bytes))
                     codes.Add(Code(frame.Bytes));
             }
         }
@@ -47,7 +47,7 @@ internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter ta
             stacks[t] = new List<OutsideFrame>(raw[t].Count);
             foreach (var frame in raw[t])
             {
-                if (Owner(frame.Bytes) < _layout.FirstInternalOwner && _codes.Read(Code(frame.Bytes)) is { } info)
+                if (!Internal(frame.Bytes) && _codes.Read(Code(frame.Bytes)) is { } info)
                     stacks[t].Add(new OutsideFrame(info.File, info.Function, Line(frame.Bytes, info), info, frame.At));
             }
         }
@@ -65,7 +65,7 @@ internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter ta
             chains[t] = [];
             seen[t] = new AddressSet();
         }
-        var size = (int)_layout.FrameSize;
+        var size = FrameRecord.ReadSize(_layout);
         var going = new List<int>(threads.Count);
         for (var depth = 0; depth < MaxDepth; depth++)
         {
@@ -93,7 +93,7 @@ internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter ta
                 }
                 var bytes = into.AsSpan(i * size, size).ToArray();
                 chains[t].Add(new RawFrame(addresses[i], bytes));
-                next[t] = RemotePointer.Valid(Word(bytes, _layout.FramePrevious)) ?? 0;
+                next[t] = FrameRecord.Previous(bytes, _layout);
             }
         }
         return chains;
@@ -118,48 +118,16 @@ internal sealed class OutsideStacks(ProcessMemory memory, ReadableInterpreter ta
         return first;
     }
 
-    private byte Owner(byte[] frame) => _layout.FrameOwner is { } ownerAt ? frame[(int)ownerAt] : (byte)0;
+    private bool Internal(byte[] frame) => FrameRecord.Internal(frame, _layout);
 
-    /// <summary>The frame's code object: 3.14+ keep it as a tagged reference, whose low bits are tags.</summary>
-    private ulong Code(byte[] frame) => _layout.TaggedCode ? Word(frame, _layout.FrameCode) & ~7UL : Word(frame, _layout.FrameCode);
+    private ulong Code(byte[] frame) => FrameRecord.Code(frame, _layout);
 
     private int? Line(byte[] frame, RemoteCodeInfo code)
     {
-        long offset;
-        if (_layout.Chain == FrameChain.FrameObjects)
-        {
-            // f_lasti: a byte offset up to 3.9, an instruction index on 3.10.
-            offset = BinaryPrimitives.ReadInt32LittleEndian(frame.AsSpan((int)_layout.FrameInstruction));
-            if (_layout.LineTable == LineTableFormat.Python310)
-                offset *= 2;
-        }
-        else
-        {
-            var instruction = Word(frame, _layout.FrameInstruction);
-            var bytecode = Bytecode(frame, code);
-            offset = (long)(instruction - bytecode);
-            // prev_instr may sit one unit before the first instruction; anything else outside is torn.
-            if (offset < -2 || offset >= code.Units * 2)
-                return null;
-        }
-        return LineTable.Line(code.LineTable, _layout.LineTable, code.FirstLine, (int)offset);
-    }
-
-    /// <summary>
-    /// Where the frame's bytecode starts: the code object's own, or on a free-threaded 3.14+ build
-    /// the thread's copy the frame runs (co_tlbc->entries[tlbc_index]; entry 0 is the code's own).
-    /// </summary>
-    private ulong Bytecode(byte[] frame, RemoteCodeInfo code)
-    {
-        if (_layout.FrameBytecodeIndex is not { } indexAt || _layout.CodeThreadBytecode is not { } arrayAt)
-            return code.Bytecode;
-        var index = BinaryPrimitives.ReadInt32LittleEndian(frame.AsSpan((int)indexAt));
-        if (index <= 0 || RemotePointer.At(memory, code.Address + arrayAt) is not { } array)
-            return code.Bytecode;
-        Span<byte> size = stackalloc byte[8];
-        if (!memory.TryRead(array, size) || index >= BinaryPrimitives.ReadInt64LittleEndian(size))
-            return code.Bytecode;
-        return RemotePointer.At(memory, array + 8 + 8 * (ulong)index) ?? code.Bytecode;
+        var bytecode = _layout.Chain == FrameChain.FrameObjects ? 0 : FrameRecord.BytecodeStart(memory, _layout, code, FrameRecord.BytecodeIndex(frame, _layout));
+        return FrameRecord.ByteOffset(_layout, FrameRecord.Instruction(frame, _layout), bytecode, code.Units) is { } offset
+            ? LineTable.Line(code.LineTable, _layout.LineTable, code.FirstLine, (int)offset)
+            : null;
     }
 
     private static ulong Word(byte[] bytes, ulong offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)offset));

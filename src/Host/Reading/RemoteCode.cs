@@ -7,7 +7,8 @@ namespace Host.Reading;
 /// <summary>What a frame needs of its code object: names, first line, line table, where its bytecode is.</summary>
 /// <param name="Bytecode">3.11+: the address of the inline bytecode; 0 before (f_lasti is an offset already).</param>
 /// <param name="Units">The bytecode's length in code units (3.11+), to check an instruction pointer against.</param>
-internal sealed record RemoteCodeInfo(string File, string Function, int FirstLine, byte[] LineTable, ulong Bytecode, long Units, ulong Address);
+/// <param name="Fingerprint">What the code object's header pointed at when it was read (<see cref="RemoteCode.Fingerprint"/>): a later read that differs is another code object at the same address.</param>
+internal sealed record RemoteCodeInfo(string File, string Function, int FirstLine, byte[] LineTable, ulong Bytecode, long Units, ulong Address, ulong Fingerprint = 0);
 
 /// <summary>
 /// Reads code objects from outside, each once: frames of one dump share most of their code. The
@@ -33,6 +34,25 @@ internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter targe
         return code;
     }
 
+    /// <summary>How many bytes of a code object hold every field the reader takes from it.</summary>
+    public static int HeaderSize(InterpreterLayout layout) =>
+        (int)(Math.Max(Math.Max(Math.Max(layout.CodeFilename, layout.CodeName), Math.Max(layout.CodeQualname ?? 0, layout.CodeFirstLine)),
+            Math.Max(layout.CodeLineTable, Math.Max(layout.ObjectType, layout.ObjectSize))) + 8);
+
+    /// <summary>
+    /// What a code object's header points at (its names, its line table) and its first line, in one
+    /// number: while it is the same, so is everything read from the code object, since those objects
+    /// live as long as the code does and are never changed.
+    /// </summary>
+    public static ulong Fingerprint(ReadOnlySpan<byte> header, InterpreterLayout layout)
+    {
+        var hash = Word(header, layout.CodeFilename);
+        hash = (hash * 0x9E3779B97F4A7C15UL) ^ Word(header, layout.CodeQualname ?? layout.CodeName);
+        hash = (hash * 0x9E3779B97F4A7C15UL) ^ Word(header, layout.CodeLineTable);
+        hash = (hash * 0x9E3779B97F4A7C15UL) ^ (ulong)BinaryPrimitives.ReadInt32LittleEndian(header[(int)layout.CodeFirstLine..]);
+        return (hash * 0x9E3779B97F4A7C15UL) ^ Word(header, layout.ObjectType);
+    }
+
     /// <summary>Reads every code object of <paramref name="addresses"/> not read yet, together.</summary>
     public void ReadAll(IReadOnlyList<ulong> addresses)
     {
@@ -42,11 +62,29 @@ internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter targe
             if (_read.Add(address) && RemotePointer.Valid(address) is not null)
                 fresh.Add(address);
         }
+        Load(fresh);
+    }
+
+    /// <summary>Reads the code objects at <paramref name="addresses"/> again, whatever was read there before (another code object may live there now).</summary>
+    public void Reload(IReadOnlyList<ulong> addresses)
+    {
+        var plausible = new List<ulong>(addresses.Count);
+        foreach (var address in addresses)
+        {
+            _read.Add(address);
+            _cache.Set(address, null);
+            if (RemotePointer.Valid(address) is not null)
+                plausible.Add(address);
+        }
+        Load(plausible);
+    }
+
+    private void Load(List<ulong> fresh)
+    {
         if (fresh.Count == 0)
             return;
         // One read of each code object's fixed part gives every field.
-        var size = (int)(Math.Max(Math.Max(Math.Max(_layout.CodeFilename, _layout.CodeName), Math.Max(_layout.CodeQualname ?? 0, _layout.CodeFirstLine)),
-            Math.Max(_layout.CodeLineTable, Math.Max(_layout.ObjectType, _layout.ObjectSize))) + 8);
+        var size = HeaderSize(_layout);
         var headers = new byte[fresh.Count * size];
         var whole = new bool[fresh.Count];
         memory.ReadEach(fresh.ToArray(), size, headers, whole);
@@ -76,7 +114,7 @@ internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter targe
             var firstLine = BinaryPrimitives.ReadInt32LittleEndian(header[(int)_layout.CodeFirstLine..]);
             var units = BinaryPrimitives.ReadInt64LittleEndian(header[(int)_layout.ObjectSize..]);
             var bytecode = _layout.CodeBytecode is { } inline ? address + inline : 0;
-            _cache.Set(address, new RemoteCodeInfo(file, name, firstLine, lineTables[c] ?? [], bytecode, units, address));
+            _cache.Set(address, new RemoteCodeInfo(file, name, firstLine, lineTables[c] ?? [], bytecode, units, address, Fingerprint(header, _layout)));
         }
     }
 
@@ -112,6 +150,8 @@ internal sealed class RemoteCode(ProcessMemory memory, ReadableInterpreter targe
         var table = new byte[length];
         return memory.TryRead(address + _layout.BytesData, table) ? table : null;
     }
+
+    private static ulong Word(ReadOnlySpan<byte> bytes, ulong offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes[(int)offset..]);
 
     /// <summary>The word at <paramref name="offset"/> of the record that starts at <paramref name="start"/>.</summary>
     private static ulong Word(byte[] bytes, int start, ulong offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(start + (int)offset));

@@ -31,5 +31,7 @@ internal sealed class TargetReader(TargetProcess process) : IProcessReader
     public Task<PythonStacks> ReadStacksAsync(StackReadOptions options, CancellationToken cancellationToken) =>
         OutsideReader.ReadAsync(Process, options).WaitAsync(cancellationToken);
 
+    public IStackSampler OpenSampler(SamplerOptions options) => new Sampling.StackSampler(Process, options);
+
     public void Dispose() => _memory.Dispose();
 }

@@ -42,13 +42,16 @@ internal sealed class ThreadActivity
     public string? StateOf(int tid, GilView gil)
     {
         var thread = _threads.Find(t => t.Tid == tid);
-        return thread?.State switch
-        {
-            'R' => ThreadStates.Running,
-            'T' or 't' => ThreadStates.Stopped,
-            'S' or 'D' when thread.Call == FutexCall && gil.Contains(thread.Argument) => ThreadStates.WaitingForGil,
-            'S' or 'D' => ThreadStates.Idle,
-            _ => null,
-        };
+        return thread is null ? null : Classify(thread.State, thread.Call, thread.Argument, gil);
     }
+
+    /// <summary>What /proc's state letter and blocked call (-1: none known) say a thread is doing.</summary>
+    public static string? Classify(char? state, long call, ulong argument, GilView gil) => state switch
+    {
+        'R' => ThreadStates.Running,
+        'T' or 't' => ThreadStates.Stopped,
+        'S' or 'D' when call == FutexCall && gil.Contains(argument) => ThreadStates.WaitingForGil,
+        'S' or 'D' => ThreadStates.Idle,
+        _ => null,
+    };
 }

@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using Host.Linux;
+using Host.Reading.Layouts;
+
+namespace Host.Reading.Sampling;
+
+/// <summary>One thread's frames as a sample read them, innermost first: the code each runs and where it was in it.</summary>
+internal sealed class SampledChain
+{
+    public List<ulong> Codes { get; } = [];
+
+    /// <summary>As <see cref="FrameRecord.Instruction"/> gives it.</summary>
+    public List<ulong> Instructions { get; } = [];
+
+    /// <summary>As <see cref="FrameRecord.BytecodeIndex"/> gives it.</summary>
+    public List<int> BytecodeIndexes { get; } = [];
+
+    /// <summary>A frame of the chain could not be read: the stack changed under the read, or a pointer was stale.</summary>
+    public bool Broken { get; set; }
+
+    /// <summary>Frames seen on this walk, which ends a chain that loops.</summary>
+    public AddressSet Seen { get; } = new();
+
+    public void Clear()
+    {
+        Codes.Clear();
+        Instructions.Clear();
+        BytecodeIndexes.Clear();
+        Broken = false;
+        Seen.Clear();
+    }
+}
+
+/// <summary>
+/// Walks every thread's chain of frames side by side for the sampler: each round reads the next
+/// frame of every chain still going in one system call, only the bytes of each frame it needs,
+/// into buffers kept from one sample to the next. Frames the interpreter keeps for itself are
+/// skipped, as tracebacks skip them. The walk is bounded and never follows an implausible pointer.
+/// </summary>
+internal sealed class FrameWalk(ProcessMemory memory, InterpreterLayout layout)
+{
+    private const int MaxDepth = 4096;
+    private readonly int _size = FrameRecord.ReadSize(layout);
+    private readonly List<SampledChain> _chains = [];
+    private byte[] _level = [];
+    private ulong[] _next = [], _addresses = [];
+    private bool[] _whole = [];
+    private int[] _going = [];
+
+    /// <summary>The chains of <paramref name="threads"/>, in the same order; valid until the next walk.</summary>
+    public IReadOnlyList<SampledChain> Walk(IReadOnlyList<OutsideThread> threads)
+    {
+        var count = threads.Count;
+        Prepare(count);
+        FirstFrames(threads);
+        for (var depth = 0; depth < MaxDepth; depth++)
+        {
+            var going = 0;
+            for (var t = 0; t < count; t++)
+            {
+                if (_next[t] != 0 && _chains[t].Seen.Add(_next[t]))
+                {
+                    _going[going] = t;
+                    _addresses[going++] = _next[t];
+                }
+            }
+            if (going == 0)
+                break;
+            memory.ReadEach(_addresses.AsSpan(0, going), _size, _level, _whole);
+            for (var i = 0; i < going; i++)
+            {
+                var t = _going[i];
+                var chain = _chains[t];
+                if (!_whole[i])
+                {
+                    chain.Broken = true;
+                    _next[t] = 0;
+                    continue;
+                }
+                var frame = _level.AsSpan(i * _size, _size);
+                if (!FrameRecord.Internal(frame, layout) && FrameRecord.Code(frame, layout) is var code and not 0)
+                {
+                    chain.Codes.Add(code);
+                    chain.Instructions.Add(FrameRecord.Instruction(frame, layout));
+                    chain.BytecodeIndexes.Add(FrameRecord.BytecodeIndex(frame, layout));
+                }
+                _next[t] = FrameRecord.Previous(frame, layout);
+            }
+        }
+        return _chains;
+    }
+
+    private void Prepare(int count)
+    {
+        while (_chains.Count < count)
+            _chains.Add(new SampledChain());
+        if (_chains.Count > count)
+            _chains.RemoveRange(count, _chains.Count - count);
+        foreach (var chain in _chains)
+            chain.Clear();
+        if (_next.Length < count)
+        {
+            _next = new ulong[count];
+            _addresses = new ulong[count];
+            _whole = new bool[count];
+            _going = new int[count];
+            _level = new byte[count * _size];
+        }
+    }
+
+    /// <summary>Each thread's innermost frame (0 where it has none): 3.11 and 3.12 reach it through the C frame.</summary>
+    private void FirstFrames(IReadOnlyList<OutsideThread> threads)
+    {
+        for (var t = 0; t < threads.Count; t++)
+            _next[t] = RemotePointer.Valid(threads[t].Frame) ?? 0;
+        if (layout.Chain != FrameChain.ThroughCFrame)
+            return;
+        for (var t = 0; t < threads.Count; t++)
+            _addresses[t] = _next[t] == 0 ? 0 : _next[t] + layout.CFrameCurrent;
+        memory.ReadEach(_addresses.AsSpan(0, threads.Count), 8, _level, _whole);
+        for (var t = 0; t < threads.Count; t++)
+            _next[t] = _whole[t] ? RemotePointer.Valid(BinaryPrimitives.ReadUInt64LittleEndian(_level.AsSpan(8 * t))) ?? 0 : 0;
+    }
+}
