@@ -4,8 +4,8 @@ namespace Host.Plugins.Profile;
 
 /// <summary>
 /// One "frame;frame;frame count" line per distinct stack, outermost first, as flamegraph.pl and
-/// inferno read it; a frame is "function (file:line)", as py-spy writes it. With --threads each
-/// stack starts with its thread.
+/// inferno read it; a frame is "function (file:line)", as py-spy writes it. With --subprocesses each
+/// stack starts with its process, and with --threads then its thread.
 /// </summary>
 internal sealed class CollapsedFormat : ProfileFormat
 {
@@ -18,6 +18,8 @@ internal sealed class CollapsedFormat : ProfileFormat
         using var text = TextOver(output);
         foreach (var stack in result.Counts.Stacks.OrderByDescending(s => s.Count))
         {
+            if (stack.Process is { } process)
+                text.Write(Clean(process.Label) + ";");
             if (stack.Thread is { } thread)
                 text.Write(Clean(thread.Label) + ";");
             text.Write(string.Join(';', stack.Frames.Select(Label)));

@@ -23,7 +23,10 @@ internal sealed class JsonFormat : ProfileFormat
             json.WriteNumber("samples", result.Samples);
             json.WriteNumber("missed", result.Missed);
             json.WriteNumber("thread_stacks", result.Counts.Total);
+            json.WriteNumber("thread_stacks_read", result.ThreadStacksRead);
             json.WriteNumber("idle_left_out", result.IdleLeftOut);
+            json.WriteNumber("gil_left_out", result.GilLeftOut);
+            json.WriteNumber("processes", result.ProcessesSampled);
             json.WriteStartObject("failed");
             foreach (var (reason, count) in result.Failed)
                 json.WriteNumber(reason, count);
@@ -43,6 +46,8 @@ internal sealed class JsonFormat : ProfileFormat
     {
         json.WriteStartObject();
         json.WriteNumber("count", stack.Count);
+        if (stack.Process is { } process)
+            json.WriteNumber("pid", process.Pid);
         if (stack.Thread is { } thread)
         {
             json.WriteNumber("thread", thread.Ident);
@@ -59,6 +64,8 @@ internal sealed class JsonFormat : ProfileFormat
                 json.WriteNumber("line", line);
             else
                 json.WriteNull("line");
+            if (frame.FirstLine is { } first)
+                json.WriteNumber("first_line", first);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -19,15 +19,16 @@ public sealed class ProfileTests
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "cpu_split.py");
         var before = Shares(await target.AskAsync("shares"));
 
-        var result = await HostRun.RunAsync("run", "profile", "-p", Pid(target), "--duration", "2", "--format", "json");
+        // 3 s at 1 kHz: about 3,000 samples of the worker, so a share is known to within a point (one standard deviation).
+        var result = await HostRun.RunAsync("run", "profile", "-p", Pid(target), "--duration", "3", "--rate", "1000", "--format", "json");
         var after = Shares(await target.AskAsync("shares"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Stdout);
         var root = json.RootElement;
         var samples = root.GetProperty("samples").GetInt64();
-        // 2 s at 100 Hz: a loaded machine may fall behind, never this far.
-        Assert.True(samples >= 100, result.ToString());
+        // A loaded machine may fall behind, never this far.
+        Assert.True(samples >= 1500, result.ToString());
         Assert.True(root.GetProperty("idle_left_out").GetInt64() >= samples, "the idle thread and the main thread (reading stdin) are left out: " + result.Stdout);
         var stacks = Stacks(root);
         Assert.DoesNotContain(stacks, s => s.Functions.Contains("idle"));
@@ -40,7 +41,7 @@ public sealed class ProfileTests
         {
             var sampled = 100.0 * counted[i] / counted.Sum();
             var measured = 100.0 * spent[i] / spent.Sum();
-            Assert.True(Math.Abs(sampled - measured) < 12, $"{names[i]}: {sampled:0.0}% of the samples, {measured:0.0}% of the time\n{result.Stdout}");
+            Assert.True(Math.Abs(sampled - measured) <= 3, $"{names[i]}: {sampled:0.0}% of the samples, {measured:0.0}% of the time\n{result.Stdout}");
         }
         Assert.Contains("profile: ", result.Stderr);
         Assert.DoesNotContain("   at ", result.Stderr);

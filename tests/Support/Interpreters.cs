@@ -46,6 +46,18 @@ public static class Interpreters
         }
     }
 
+    /// <summary>Every interpreter with a GIL (all but the free-threaded builds).</summary>
+    public static TheoryData<string> GilLabels
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var interpreter in All.Where(i => !i.IsFreeThreaded))
+                data.Add(interpreter.Label);
+            return data;
+        }
+    }
+
     public static TheoryData<string> FreeThreadedLabels
     {
         get
