@@ -5,7 +5,7 @@ namespace Host.Plugins.Profile;
 /// <summary>The formats a profile is written in, and which one a run asked for.</summary>
 internal static class ProfileWriters
 {
-    private static readonly ProfileFormat[] All = [new TextFormat(), new CollapsedFormat(), new JsonFormat()];
+    private static readonly ProfileFormat[] All = [new TextFormat(), new CollapsedFormat(), new JsonFormat(), new FlamegraphFormat()];
 
     public static readonly string[] Formats = [.. All.Select(f => f.Name)];
 
