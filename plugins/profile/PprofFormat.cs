@@ -61,6 +61,7 @@ internal sealed class PprofFormat : ProfileFormat
                 lineMessage.Int64(LineField.Line, line);
                 var message = new ProtobufWriter();
                 message.UInt64(LocationField.Id, location);
+                message.UInt64(LocationField.MappingId, InterpreterMapping);
                 message.Message(LocationField.Line, lineMessage);
                 locationMessages.Add(message);
             }
@@ -84,6 +85,7 @@ internal sealed class PprofFormat : ProfileFormat
                 sample.Message(SampleField.Label, Label(strings, "pid", number: process.Pid));
             profile.Message(ProfileField.Sample, sample);
         }
+        profile.Message(ProfileField.Mapping, Mapping(strings, result));
         foreach (var location in locationMessages)
             profile.Message(ProfileField.Location, location);
         foreach (var function in functionMessages)
@@ -112,6 +114,24 @@ internal sealed class PprofFormat : ProfileFormat
     /// </summary>
     private static long IntervalNanoseconds(ProfileResult result) =>
         (long)Math.Round(1e9 / (result.AchievedRate > 0 ? result.AchievedRate : result.Request.Rate));
+
+    private const ulong InterpreterMapping = 1;
+
+    /// <summary>
+    /// The one mapping every location is in: the interpreter, marked as already symbolized (names,
+    /// files and lines), so pprof neither looks for a binary to symbolize with nor warns that the
+    /// main binary's name is missing.
+    /// </summary>
+    private static ProtobufWriter Mapping(StringTable strings, ProfileResult result)
+    {
+        var message = new ProtobufWriter();
+        message.UInt64(MappingField.Id, InterpreterMapping);
+        message.Int64(MappingField.Filename, strings[result.Process.Executable]);
+        message.UInt64(MappingField.HasFunctions, 1);
+        message.UInt64(MappingField.HasFilenames, 1);
+        message.UInt64(MappingField.HasLineNumbers, 1);
+        return message;
+    }
 
     private static ProtobufWriter ValueType(StringTable strings, string type, string unit)
     {
@@ -156,7 +176,7 @@ internal sealed class PprofFormat : ProfileFormat
     // Field numbers of profile.proto's messages, for the fields written here.
     private static class ProfileField
     {
-        public const int SampleType = 1, Sample = 2, Location = 4, Function = 5, StringTable = 6;
+        public const int SampleType = 1, Sample = 2, Mapping = 3, Location = 4, Function = 5, StringTable = 6;
         public const int TimeNanos = 9, DurationNanos = 10, PeriodType = 11, Period = 12, Comment = 13;
     }
 
@@ -175,9 +195,14 @@ internal sealed class PprofFormat : ProfileFormat
         public const int Key = 1, Str = 2, Num = 3;
     }
 
+    private static class MappingField
+    {
+        public const int Id = 1, Filename = 5, HasFunctions = 7, HasFilenames = 8, HasLineNumbers = 9;
+    }
+
     private static class LocationField
     {
-        public const int Id = 1, Line = 4;
+        public const int Id = 1, MappingId = 2, Line = 4;
     }
 
     private static class LineField
