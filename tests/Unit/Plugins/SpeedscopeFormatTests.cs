@@ -88,19 +88,6 @@ public sealed class SpeedscopeFormatTests
         Assert.NotEmpty(errors);
     }
 
-    [Theory]
-    [InlineData("out.speedscope.json", "speedscope")]
-    [InlineData("OUT.SPEEDSCOPE", "speedscope")]
-    [InlineData("out.json", "json")]
-    [InlineData("out.pb.gz", "pprof")]
-    [InlineData("cpu.pprof", "pprof")]
-    [InlineData("out.txt", "text")]
-    public void The_format_is_chosen_by_the_longest_ending_of_the_output_file_name(string path, string format)
-    {
-        Assert.Equal(format, ProfileWriters.Choose(null, path).Name);
-        Assert.Equal("collapsed", ProfileWriters.Choose("collapsed", path).Name);
-    }
-
     /// <summary>What the format writes for <paramref name="result"/>, once it has passed speedscope's schema and its own index checks.</summary>
     private static JsonNode Written(Host.Plugins.Profile.ProfileResult result)
     {
