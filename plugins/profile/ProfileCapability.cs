@@ -15,7 +15,7 @@ public sealed class ProfileCapability : ICapability
     [
         new("rate", $"Samples per second (1 to {ProfileRequest.MaxRate})", OptionKind.Integer) { Alias = "r", DefaultValue = ProfileRequest.DefaultRate.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         new("duration", "Seconds to sample (default: until Ctrl-C)", OptionKind.Text) { Alias = "d" },
-        new("format", "text (the top functions), collapsed (for flamegraph.pl and inferno), json or flamegraph (an interactive SVG); default: from -o's file name (.svg: flamegraph), else text", OptionKind.Choice) { Alias = "f", Choices = ProfileWriters.Formats },
+        new("format", "text (the top functions), collapsed (for flamegraph.pl and inferno), json, flamegraph (an interactive SVG), speedscope (for speedscope.app) or pprof (gzipped protobuf, for go tool pprof, Pyroscope, Grafana); default: from -o's file name (.svg, .speedscope.json, .pb.gz...), else text", OptionKind.Choice) { Alias = "f", Choices = ProfileWriters.Formats },
         new("idle", "Also count threads asleep in a system call (left out by default)", OptionKind.Flag),
         new("gil", "Only count the thread holding the GIL (not on a free-threaded build)", OptionKind.Flag),
         new("threads", "Keep one profile per thread", OptionKind.Flag),

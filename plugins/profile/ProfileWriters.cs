@@ -5,22 +5,26 @@ namespace Host.Plugins.Profile;
 /// <summary>The formats a profile is written in, and which one a run asked for.</summary>
 internal static class ProfileWriters
 {
-    private static readonly ProfileFormat[] All = [new TextFormat(), new CollapsedFormat(), new JsonFormat(), new FlamegraphFormat()];
+    private static readonly ProfileFormat[] All = [new TextFormat(), new CollapsedFormat(), new JsonFormat(), new FlamegraphFormat(), new SpeedscopeFormat(), new PprofFormat()];
 
     public static readonly string[] Formats = [.. All.Select(f => f.Name)];
 
-    /// <summary>The format --format names; without it, the one -o's file name ends with; else text.</summary>
+    /// <summary>
+    /// The format --format names; without it, the one -o's file name ends with, the longest ending
+    /// winning (x.speedscope.json is speedscope's, not json's); else text.
+    /// </summary>
     public static ProfileFormat Choose(string? format, string? outputPath)
     {
         if (format is not null)
             return All.First(f => f.Name == format);
         if (outputPath is not null)
         {
-            foreach (var candidate in All)
-            {
-                if (candidate.Extensions.Any(e => outputPath.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                    return candidate;
-            }
+            var chosen = All
+                .SelectMany(f => f.Extensions.Select(e => (Format: f, Extension: e)))
+                .Where(c => outputPath.EndsWith(c.Extension, StringComparison.OrdinalIgnoreCase))
+                .MaxBy(c => c.Extension.Length);
+            if (chosen.Format is not null)
+                return chosen.Format;
         }
         return All[0];
     }
