@@ -18,6 +18,9 @@ internal sealed class SampledChain
     /// <summary>A frame of the chain could not be read: the stack changed under the read, or a pointer was stale.</summary>
     public bool Broken { get; set; }
 
+    /// <summary>The last frame recorded is a generator's (3.11+): outermost, it means the generator yielded under the read and let go of its caller.</summary>
+    public bool EndsInGenerator { get; set; }
+
     /// <summary>Frames seen on this walk, which ends a chain that loops.</summary>
     public AddressSet Seen { get; } = new();
 
@@ -27,6 +30,7 @@ internal sealed class SampledChain
         Instructions.Clear();
         BytecodeIndexes.Clear();
         Broken = false;
+        EndsInGenerator = false;
         Seen.Clear();
     }
 }
@@ -40,6 +44,8 @@ internal sealed class SampledChain
 internal sealed class FrameWalk(ProcessMemory memory, InterpreterLayout layout)
 {
     private const int MaxDepth = 4096;
+    // FRAME_OWNED_BY_GENERATOR, 3.11 onwards.
+    private const byte GeneratorOwned = 1;
     private readonly int _size = FrameRecord.ReadSize(layout);
     private readonly List<SampledChain> _chains = [];
     private byte[] _level = [];
@@ -83,10 +89,14 @@ internal sealed class FrameWalk(ProcessMemory memory, InterpreterLayout layout)
                     chain.Codes.Add(code);
                     chain.Instructions.Add(FrameRecord.Instruction(frame, layout));
                     chain.BytecodeIndexes.Add(FrameRecord.BytecodeIndex(frame, layout));
+                    chain.EndsInGenerator = layout.FrameOwner is { } ownerAt && frame[(int)ownerAt] == GeneratorOwned;
                 }
                 _next[t] = FrameRecord.Previous(frame, layout);
             }
         }
+        // A running generator always has a caller: a chain that ends in one was torn (no thread starts in a generator).
+        foreach (var chain in _chains)
+            chain.Broken |= chain.EndsInGenerator;
         return _chains;
     }
 
