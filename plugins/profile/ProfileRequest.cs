@@ -29,7 +29,8 @@ internal sealed record ProfileRequest(int Rate, TimeSpan? Duration, string? Form
     /// <summary>Also sample the target's Python descendants (--subprocesses).</summary>
     public bool Subprocesses { get; init; }
 
-    public static ProfileRequest From(ICapabilityArguments arguments)
+    /// <param name="top">For `top`, which has no --format or --threads.</param>
+    public static ProfileRequest From(ICapabilityArguments arguments, bool top = false)
     {
         var rate = arguments.GetInteger("rate") ?? DefaultRate;
         if (rate < 1)
@@ -45,10 +46,10 @@ internal sealed record ProfileRequest(int Rate, TimeSpan? Duration, string? Form
                 throw new CapabilityException(ExitCodes.Usage, $"--duration must be a number of seconds between 0 and 86400, not '{text}'");
             duration = TimeSpan.FromSeconds(seconds);
         }
-        return new ProfileRequest((int)rate, duration, arguments.GetText("format"), arguments.GetFlag("idle"), arguments.GetFlag("blocking"))
+        return new ProfileRequest((int)rate, duration, top ? null : arguments.GetText("format"), arguments.GetFlag("idle"), arguments.GetFlag("blocking"))
         {
             Gil = arguments.GetFlag("gil"),
-            Threads = arguments.GetFlag("threads"),
+            Threads = !top && arguments.GetFlag("threads"),
             Subprocesses = arguments.GetFlag("subprocesses"),
         };
     }

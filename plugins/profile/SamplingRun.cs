@@ -13,7 +13,6 @@ internal sealed class SamplingRun
 {
     /// <summary>A source may fail this many samples in a row before it is given up with its last error.</summary>
     private const int FailuresInARow = 50;
-    private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(500);
     private readonly ProfileResult _result;
     private readonly SampleSources _sources;
     private readonly Action<int, SampledThread> _count;
@@ -26,8 +25,13 @@ internal sealed class SamplingRun
         _count = count;
     }
 
-    /// <summary>Called on the sampling thread every half second with the time elapsed: for a status line, or top's table.</summary>
+    /// <summary>Called on the sampling thread every <see cref="EveryInterval"/> with the time elapsed: for a status line, or top's table.</summary>
     public Action<TimeSpan>? Every { get; init; }
+
+    public TimeSpan EveryInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Called on the sampling thread with each source's sample as read, before its threads are counted.</summary>
+    public Action<int, StackSample>? OnSample { get; init; }
 
     /// <summary>Samples until done, on a thread of its own; the task ends when sampling has (the threads are all released by then).</summary>
     public Task RunAsync(CancellationToken stop)
@@ -67,7 +71,7 @@ internal sealed class SamplingRun
             _result.Samples++;
             if (_result.EndedEarly is not null)
                 break;
-            if (pacer.Elapsed - reportedAt >= ReportEvery)
+            if (pacer.Elapsed - reportedAt >= EveryInterval)
             {
                 reportedAt = pacer.Elapsed;
                 _result.Elapsed = pacer.Elapsed;
@@ -112,6 +116,7 @@ internal sealed class SamplingRun
             _result.Fail(failure);
             return;
         }
+        OnSample?.Invoke(index, sample);
         foreach (var thread in sample.Threads)
             Consider(index, thread);
     }
