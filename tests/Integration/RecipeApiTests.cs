@@ -67,6 +67,31 @@ public sealed class RecipeApiTests
 
     [Theory]
     [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Recipe_gets_a_short_profile_as_stacks_and_counts_with_target_sample(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "cpu_split.py");
+
+        var result = await HostRun.RunAsync("run", Recipe("api_sample.lua"), "-p", target.Pid.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var counts = System.Text.RegularExpressions.Regex.Match(lines[0], @"^samples=(\d+) counted=(\d+) worker=(\d+) idler=(\d+) spin=(\d+) failed=(\d+)$");
+        Assert.True(counts.Success, result.Stdout);
+        long Count(int group) => long.Parse(counts.Groups[group].Value);
+        // 1 s at 200 Hz, with --idle: every thread (main, worker, idler) in about every sample.
+        Assert.InRange(Count(1), 100, 201);
+        Assert.InRange(Count(2), 3 * Count(1) - Count(6) - 3, 3 * Count(1));
+        Assert.InRange(Count(3), Count(1) * 9 / 10 - Count(6), Count(1));
+        Assert.InRange(Count(4), Count(1) * 9 / 10, Count(1));
+        Assert.InRange(Count(5), Count(3) * 8 / 10, Count(3));
+        Assert.Equal("idle left out=true", lines[1]);
+        Assert.StartsWith("bad rate: ", lines[2]);
+        Assert.Contains("api_sample.lua:14: sample: rate must be a whole number of samples per second from 1 to 20000, not 0", lines[2]);
+        await target.AssertUnharmedAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
     public async Task Recipe_reads_the_threads_from_outside_with_target_threads_and_run_with_method_read(string python)
     {
         await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "threads_target.py");

@@ -165,6 +165,26 @@ public sealed class ShippedRecipeTests
         await target.AssertUnharmedAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Interpreters.Labels), MemberType = typeof(Interpreters))]
+    public async Task Hot_lines_shows_where_in_a_module_the_busy_thread_spends_its_time(string python)
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Get(python), "cpu_split.py");
+
+        var result = await HostRun.RunAsync("run", "hot-lines", "-p", target.Pid.ToString(), "--module", "cpu_split", "--seconds", "1", "--top", "5");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^process \d+, Python \S+: \d+ samples in 1\.\d s \(\d+ Hz\), \d+ thread-stacks counted, \d+ failed, \d+ idle left out$", lines[0]);
+        Assert.Equal("the lines of cpu_split the threads were at:", lines[1]);
+        // spin's loop is where the worker is: its lines take the top rows, each as its own time.
+        var rows = lines[3..];
+        Assert.Matches(@"^\s+\d+\.\d\s+\d+\.\d  .*cpu_split\.py:\d+ in spin$", rows[0]);
+        var spinShare = rows.Where(r => r.EndsWith(" in spin", StringComparison.Ordinal)).Sum(r => double.Parse(r.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(spinShare > 90, result.Stdout);
+        await target.AssertUnharmedAsync();
+    }
+
     [Fact]
     public async Task Memtop_stops_tracing_in_the_target_when_host_is_killed()
     {

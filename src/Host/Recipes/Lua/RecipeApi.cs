@@ -21,6 +21,7 @@ internal sealed class RecipeApi : IAsyncDisposable
     private readonly RunCapabilityFunction _run;
     private readonly FindModuleFunction _findModule;
     private readonly ReadFunctions _read;
+    private readonly SampleFunctions _sample;
 
     public RecipeApi(RecipeHost host)
     {
@@ -34,6 +35,7 @@ internal sealed class RecipeApi : IAsyncDisposable
         _run = new RunCapabilityFunction(_host, _handles, _json);
         _findModule = new FindModuleFunction(_host);
         _read = new ReadFunctions(_host, _handles, _json);
+        _sample = new SampleFunctions(_host, _handles, _json);
     }
 
     /// <summary>The last primitive that failed: its exit code and hint, if the recipe ends with its error.</summary>
@@ -64,6 +66,7 @@ internal sealed class RecipeApi : IAsyncDisposable
         _raw.Add(lua, "run", _run.Run);
         _raw.Add(lua, "find_module", _findModule.FindModule);
         _raw.Add(lua, "threads", _read.Threads);
+        _raw.Add(lua, "sample", _sample.Sample);
         RecipeTables.PushArguments(lua, arguments);
         lua.SetField(-2, "args");
         lua.PushString(_host.Recipe.Name);

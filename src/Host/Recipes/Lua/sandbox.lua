@@ -115,6 +115,8 @@ function Target:fifo() return setmetatable(check(raw.fifo(self.id)), Channel) en
 function Target:detach() return check(raw.detach(self.id)) end
 -- Every thread's stack read from the target's memory from outside: works while the GIL is held.
 function Target:threads(options) return check(raw.threads(self.id, options)) end
+-- A short sampling profile read from outside: stacks and their counts, for a view of the recipe's own.
+function Target:sample(options) return check(raw.sample(self.id, options)) end
 
 local function target_of(info) return setmetatable(info, Target) end
 sandbox.attach = function(pid) return target_of(check(raw.attach(pid))) end
