@@ -31,7 +31,7 @@ public sealed class PackagingTests
 
             Assert.Contains("in sleeping_worker", output);
             var capabilities = await Run(Path.Combine(work, "tools", "host"), "list");
-            foreach (var name in new[] { "pdb", "settrace", "stackdump", "exec", "threads", "memtop" })
+            foreach (var name in new[] { "pdb", "settrace", "stackdump", "profile", "top", "exec", "threads", "memtop", "hot-lines" })
                 Assert.Contains(name + " ", capabilities);
             // A recipe: the Lua engine's native library and the scripts folder ship with the tool.
             var threads = await Run(Path.Combine(work, "tools", "host"), "run", "threads", "--pid", target.Pid.ToString());

@@ -115,7 +115,7 @@ public sealed class RecipeBehaviourTests
         var help = await HostRun.RunAsync("run", "memtop", "--help");
 
         Assert.True(list.ExitCode == 0, list.ToString());
-        foreach (var name in new[] { "exec", "threads", "modules", "gc-stats", "loglevel", "faulthandler", "memtop" })
+        foreach (var name in new[] { "exec", "threads", "modules", "gc-stats", "loglevel", "faulthandler", "memtop", "hot-lines" })
             Assert.Contains($"built-in recipe: {Path.Combine(RepoPaths.Root, "artifacts", "host", "scripts", name + ".lua")}", list.Stdout);
         Assert.Matches(@"(?m)^gc-stats\s+garbage collector counts and thresholds, and the most common object types$", list.Stdout);
         Assert.Equal(0, help.ExitCode);
