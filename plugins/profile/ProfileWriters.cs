@@ -22,9 +22,11 @@ internal static class ProfileWriters
             var chosen = All
                 .SelectMany(f => f.Extensions.Select(e => (Format: f, Extension: e)))
                 .Where(c => outputPath.EndsWith(c.Extension, StringComparison.OrdinalIgnoreCase))
-                .MaxBy(c => c.Extension.Length);
-            if (chosen.Format is not null)
-                return chosen.Format;
+                .OrderByDescending(c => c.Extension.Length)
+                .Select(c => c.Format)
+                .FirstOrDefault();
+            if (chosen is not null)
+                return chosen;
         }
         return All[0];
     }

@@ -131,6 +131,48 @@ public sealed class ProfileChoicesTests
         await target.AssertUnharmedAsync();
     }
 
+    [Fact]
+    public async Task On_a_terminal_a_status_line_tells_the_progress_and_redirected_nothing_does()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "cpu_split.py");
+        await using var terminal = await TerminalSession.StartAsync(
+            $"{RepoPaths.HostBinary} run profile -p {target.Pid} --duration 4 -o /dev/null; echo EXIT=$?; sleep 60");
+
+        var screen = await terminal.WaitForAsync(" s, ", timeout: TimeSpan.FromSeconds(20));
+        Assert.Matches($@"host: profiling process {target.Pid}: \d+\.\d s, \d+ samples, \d+ Hz, 0 errors; Ctrl-C ends it and writes the profile", screen);
+        screen = await terminal.WaitForAsync("EXIT=0");
+        // The status line is wiped once sampling ends: the closing lines take its place.
+        Assert.DoesNotContain("host: profiling process", screen);
+        Assert.Matches(@"profile: \d+ samples in 4\.\d s", screen);
+
+        var redirected = await HostRun.RunAsync("run", "profile", "-p", Pid(target), "--duration", "1");
+        Assert.True(redirected.ExitCode == 0, redirected.ToString());
+        Assert.DoesNotContain("profiling process", redirected.Stderr);
+        await target.AssertUnharmedAsync();
+    }
+
+    [Fact]
+    public async Task Host_killed_while_profiling_with_blocking_leaves_no_thread_stopped()
+    {
+        await using var target = await PythonTarget.StartAsync(Interpreters.Default, "cpu_split.py");
+        await using var host = RunningHost.Start(["run", "profile", "-p", Pid(target), "--rate", "5000", "--blocking"]);
+        await host.WaitForStderrAsync("profile: sampling process");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        host.Signal("KILL");
+        await host.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The kernel detaches a dead tracer's tracees: every thread runs on.
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        target.AssertRunningFreely();
+        foreach (var task in Directory.GetDirectories($"/proc/{target.Pid}/task"))
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            Assert.NotEqual('t', stat[stat.LastIndexOf(')') + 2]);
+        }
+        await target.AssertUnharmedAsync();
+    }
+
     private static async Task<JsonDocument> ProfileAsync(PythonTarget target, params string[] options)
     {
         var result = await HostRun.RunAsync(["run", "profile", "-p", Pid(target), "--format", "json", .. options]);

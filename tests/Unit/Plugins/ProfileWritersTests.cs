@@ -12,6 +12,8 @@ public sealed class ProfileWritersTests
     [InlineData("out.pb.gz", "pprof")]
     [InlineData("cpu.pprof", "pprof")]
     [InlineData("out.txt", "text")]
+    [InlineData("/dev/null", "text")]
+    [InlineData("profile.out", "text")]
     public void The_format_is_chosen_by_the_longest_ending_of_the_output_file_name(string path, string format)
     {
         Assert.Equal(format, ProfileWriters.Choose(null, path).Name);
