@@ -14,15 +14,33 @@ internal static class TopFunctions
     public static void Write(ProfileResult result, TextWriter output)
     {
         output.WriteLine(Summary.Headline(result));
-        var total = result.Counts.Total;
-        if (total == 0)
+        if (result.Counts.Total == 0)
         {
             output.WriteLine(result.IdleLeftOut > 0 ? "No thread was busy: every sampled stack was idle (--idle shows them)." : "No Python stack was sampled.");
             return;
         }
+        if (!result.Request.Threads)
+        {
+            Table([.. result.Counts.Stacks], output);
+            return;
+        }
+        // --threads: a table per thread (and process), the busiest first.
+        var threads = result.Counts.Stacks.GroupBy(s => (s.Process?.Pid, s.Thread?.Ident)).OrderByDescending(g => g.Sum(s => s.Count));
+        foreach (var thread in threads)
+        {
+            var first = thread.First();
+            output.WriteLine();
+            output.WriteLine($"{(first.Process is { } process ? process.Label + ", " : "")}{first.Thread?.Label}: {thread.Sum(s => s.Count)} thread-stacks");
+            Table([.. thread], output);
+        }
+    }
+
+    private static void Table(List<CountedStack> stacks, TextWriter output)
+    {
+        var total = stacks.Sum(s => s.Count);
         var own = new Dictionary<(string, string), long>();
         var all = new Dictionary<(string, string), long>();
-        foreach (var stack in result.Counts.Stacks)
+        foreach (var stack in stacks)
         {
             var innermost = stack.Frames[^1];
             own[(innermost.Function, innermost.File)] = own.GetValueOrDefault((innermost.Function, innermost.File)) + stack.Count;

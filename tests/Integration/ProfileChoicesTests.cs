@@ -59,6 +59,12 @@ public sealed class ProfileChoicesTests
         Assert.All(names["worker"], s => Assert.Contains("work", Functions(s)));
         Assert.All(names["idler"], s => Assert.Contains("idle", Functions(s)));
         Assert.Single(names["worker"].Select(s => s.GetProperty("thread").GetInt64()).Distinct());
+
+        // The text report: a table per thread, under its name.
+        var text = await HostRun.RunAsync("run", "profile", "-p", Pid(target), "--duration", "1", "--threads");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Matches(@"(?m)^thread worker \(\d+\): \d+ thread-stacks$", text.Stdout);
+        Assert.DoesNotMatch(@"(?m)^thread idler ", text.Stdout);
         await target.AssertUnharmedAsync();
     }
 
