@@ -52,6 +52,9 @@ internal sealed class FrameWalk(ProcessMemory memory, InterpreterLayout layout)
     private ulong[] _next = [], _addresses = [];
     private bool[] _whole = [];
     private int[] _going = [];
+    private ulong[] _highest = [], _lowest = [];
+    // Frames in data stacks (3.11+) are read a window at a time; frame objects (up to 3.10) are scattered on the heap.
+    private readonly StackWindows? _windows = layout.Chain == FrameChain.FrameObjects ? null : new StackWindows(memory, FrameRecord.ReadSize(layout));
 
     /// <summary>The chains of <paramref name="threads"/>, in the same order; valid until the next walk.</summary>
     public IReadOnlyList<SampledChain> Walk(IReadOnlyList<OutsideThread> threads)
@@ -72,18 +75,23 @@ internal sealed class FrameWalk(ProcessMemory memory, InterpreterLayout layout)
             }
             if (going == 0)
                 break;
-            memory.ReadEach(_addresses.AsSpan(0, going), _size, _level, _whole);
+            if (_windows is null)
+                memory.ReadEach(_addresses.AsSpan(0, going), _size, _level, _whole);
+            else
+                _windows.Cover(_going.AsSpan(0, going), _addresses.AsSpan(0, going), count);
             for (var i = 0; i < going; i++)
             {
                 var t = _going[i];
                 var chain = _chains[t];
-                if (!_whole[i])
+                var frame = _windows is null ? (_whole[i] ? _level.AsSpan(i * _size, _size) : []) : _windows.Frame(t, _addresses[i]);
+                if (frame.IsEmpty)
                 {
                     chain.Broken = true;
                     _next[t] = 0;
                     continue;
                 }
-                var frame = _level.AsSpan(i * _size, _size);
+                _highest[t] = Math.Max(_highest[t], _addresses[i]);
+                _lowest[t] = Math.Min(_lowest[t], _addresses[i]);
                 if (!FrameRecord.Internal(frame, layout) && FrameRecord.Code(frame, layout) is var code and not 0)
                 {
                     chain.Codes.Add(code);
@@ -95,8 +103,13 @@ internal sealed class FrameWalk(ProcessMemory memory, InterpreterLayout layout)
             }
         }
         // A running generator always has a caller: a chain that ends in one was torn (no thread starts in a generator).
-        foreach (var chain in _chains)
-            chain.Broken |= chain.EndsInGenerator;
+        for (var t = 0; t < count; t++)
+        {
+            _chains[t].Broken |= _chains[t].EndsInGenerator;
+            // Frames of one data stack chunk (generators' own frames are elsewhere: they spread no window).
+            if (_highest[t] >= _lowest[t] && _highest[t] - _lowest[t] < 1 << 20)
+                _windows?.Spread(_highest[t], _lowest[t]);
+        }
         return _chains;
     }
 
@@ -108,14 +121,19 @@ internal sealed class FrameWalk(ProcessMemory memory, InterpreterLayout layout)
             _chains.RemoveRange(count, _chains.Count - count);
         foreach (var chain in _chains)
             chain.Clear();
+        _windows?.Begin(count);
         if (_next.Length < count)
         {
+            _highest = new ulong[count];
+            _lowest = new ulong[count];
             _next = new ulong[count];
             _addresses = new ulong[count];
             _whole = new bool[count];
             _going = new int[count];
             _level = new byte[count * _size];
         }
+        Array.Clear(_highest, 0, count);
+        Array.Fill(_lowest, ulong.MaxValue, 0, count);
     }
 
     /// <summary>Each thread's innermost frame (0 where it has none): 3.11 and 3.12 reach it through the C frame.</summary>
