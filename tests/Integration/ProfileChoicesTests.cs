@@ -22,8 +22,9 @@ public sealed class ProfileChoicesTests
 
         // Without --gil the releaser is busy (the kernel copies for it), so it is sampled as often as the worker.
         Assert.True(Share(all, "release_the_gil") > 30, Describe(all));
-        // Between two reads it holds the GIL for microseconds: a sample may catch it there, rarely.
-        Assert.True(Share(gil, "release_the_gil") < 1, Describe(gil));
+        // Between two reads it holds the GIL for microseconds (a few in each 5 ms switch interval of
+        // the worker's): a sample may catch it there, rarely, and more often on a loaded machine.
+        Assert.True(Share(gil, "release_the_gil") < 3, Describe(gil));
         Assert.True(Share(gil, "spin") > 90, Describe(gil));
         Assert.True(gil.RootElement.GetProperty("gil_left_out").GetInt64() > 0, Describe(gil));
         target.AssertRunningFreely();
