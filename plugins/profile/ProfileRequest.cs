@@ -8,8 +8,8 @@ internal sealed record ProfileRequest(int Rate, TimeSpan? Duration, string? Form
 {
     /// <summary>
     /// 100 Hz, as py-spy: measured on bench/profile, a sample of a 9-thread target costs host about
-    /// 0.1 ms of CPU and the target nothing it can measure when its threads run on, so 100 Hz is 1%
-    /// of a core for host; a minute gives 6,000 samples, which tells a 1% function apart within
+    /// 0.15 ms of CPU and the target nothing it can measure when its threads run on, so 100 Hz is
+    /// under 2% of a core for host; a minute gives 6,000 samples, which tells a 1% function apart within
     /// a fraction of a point. --rate goes higher for short runs.
     /// </summary>
     public const int DefaultRate = 100;
