@@ -9,10 +9,12 @@ namespace Host.Reading.Sampling;
 /// while they are in it: a stack of 500 frames costs a few reads, not 500. Windows of all the
 /// threads that need one are read in one system call, as the walk's levels were. The window's
 /// size follows the deepest stack of the last sample (1 to 64 KiB). A window that would reach into
-/// unmapped memory (below the data stack's first chunk) is cut at the page of the frame.
+/// unmapped memory (below a data-stack chunk, each a mapping of its own) is cut where the frame's
+/// mapping starts.
 /// </summary>
 internal sealed class StackWindows(ProcessMemory memory, int frameSize)
 {
+    private readonly MappedRanges _mapped = new(memory.Pid);
     private const int Page = 4096, Smallest = 1024, Largest = 64 * 1024;
     private int _size = Smallest, _widest;
     private byte[] _buffer = [];
@@ -52,11 +54,15 @@ internal sealed class StackWindows(ProcessMemory memory, int frameSize)
                 continue;
             var end = frame + (ulong)frameSize;
             _addresses[t] = end >= (ulong)_size ? end - (ulong)_size : 0;
+            // Not below the start of the frame's mapping where it is known: the memory below may not be mapped.
+            if (_mapped.KnownStartOf(frame) is { } floor && floor > _addresses[t] && floor <= frame)
+                _addresses[t] = floor;
             _length[t] = 0;
             reads++;
         }
         if (reads == 0)
             return;
+        // A window cut at its mapping's start reads the same size from there: past the frame, where the chunk goes on.
         memory.ReadEach(_addresses.AsSpan(0, count), _size, _buffer, _whole);
         for (var i = 0; i < threads.Length; i++)
         {
@@ -65,14 +71,23 @@ internal sealed class StackWindows(ProcessMemory memory, int frameSize)
                 continue;
             if (_whole[t])
             {
-                (_start[t], _length[t]) = (_addresses[t], _size);
+                (_start[t], _length[t]) = (_addresses[t], (int)(frame + (ulong)frameSize - _addresses[t]));
                 continue;
             }
-            // The window reached into memory that is not mapped: from the frame's own page up.
-            var start = Math.Max(frame & ~(ulong)(Page - 1), frame + (ulong)frameSize - (ulong)_size);
+            // The window reached into memory that is not mapped: from the start of the frame's mapping
+            // (a data-stack chunk of its own), or failing that its page, up.
+            var floor = _mapped.StartOf(frame) ?? frame & ~(ulong)(Page - 1);
+            var start = Math.Max(floor, frame + (ulong)frameSize - (ulong)_size);
             var length = (int)(frame + (ulong)frameSize - start);
-            if (memory.TryRead(start, _buffer.AsSpan(t * _size, length)))
-                (_start[t], _length[t]) = (start, length);
+            if (!memory.TryRead(start, _buffer.AsSpan(t * _size, length)) && start != (frame & ~(ulong)(Page - 1)))
+            {
+                // The mapping known has gone (a chunk freed): the frame's own page still holds it, if anything does.
+                start = Math.Max(frame & ~(ulong)(Page - 1), frame + (ulong)frameSize - (ulong)_size);
+                length = (int)(frame + (ulong)frameSize - start);
+                if (!memory.TryRead(start, _buffer.AsSpan(t * _size, length)))
+                    continue;
+            }
+            (_start[t], _length[t]) = (start, length);
         }
     }
 
